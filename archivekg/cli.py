@@ -1,0 +1,41 @@
+"""The command line: ``archivekg build | query | validate | serve``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from . import __version__
+from .errors import ArchiveKGError
+
+
+class _Group(click.Group):
+    """Turns user mistakes (ArchiveKGError) into one clear line and their exit code."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ArchiveKGError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="archivekg")
+def main() -> None:
+    """archivekg: a knowledge graph of archival documents."""
+
+
+def _register() -> None:
+    # Commands live beside what they drive; importing them here keeps `archivekg --help` complete.
+    from .build.command import build
+    from .query_command import query
+    from .web.command import serve
+
+    main.add_command(build)
+    main.add_command(query)
+    main.add_command(serve)
+
+
+_register()
