@@ -1,0 +1,1 @@
+"""The build: from data/ to a validated, reasoned RDF dataset in an Oxigraph store."""

@@ -1,0 +1,13 @@
+# OWL RL prp-dom and prp-rng.
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+INSERT { GRAPH <urn:archivekg:inferred> { ?s a ?class } }
+WHERE {
+  GRAPH <urn:archivekg:tbox> { ?p rdfs:domain ?class }
+  GRAPH ?g { ?s ?p ?o } FILTER(?g != <urn:archivekg:tbox>)
+}
+;
+INSERT { GRAPH <urn:archivekg:inferred> { ?o a ?class } }
+WHERE {
+  GRAPH <urn:archivekg:tbox> { ?p rdfs:range ?class }
+  GRAPH ?g { ?s ?p ?o } FILTER(?g != <urn:archivekg:tbox>) FILTER(!isLITERAL(?o))
+}

@@ -1,0 +1,7 @@
+# An entailment that a document or registry already asserts is not repeated in the inferred graph.
+DELETE { GRAPH <urn:archivekg:inferred> { ?s ?p ?o } }
+WHERE {
+  GRAPH <urn:archivekg:inferred> { ?s ?p ?o }
+  GRAPH ?g { ?s ?p ?o }
+  FILTER(?g != <urn:archivekg:inferred> && ?g != <urn:archivekg:tbox>)
+}
