@@ -275,6 +275,8 @@ class Ingest:
 
     def _check_annotations(self, doc: DocumentInput, corpus: Corpus) -> None:
         source = doc.annotations
+        for thing in source.data.get("things") or []:
+            self._check_node(thing, source, corpus)
         subjects = set()
         for index, statement in enumerate(source.data["statements"]):
             line = source.data["statements"].line_of(index)

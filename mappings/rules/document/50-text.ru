@@ -3,7 +3,6 @@ PREFIX akgr: <urn:archivekg:raw#>
 PREFIX akg: <https://w3id.org/archivekg/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 INSERT { GRAPH ?g {
   ?doc akg:hasText ?text .
   ?text a akg:DocumentText ; dcterms:format "text/plain" ; akg:textFile ?file ;
@@ -18,8 +17,6 @@ INSERT { GRAPH ?g {
 } }
 WHERE {
   ?segment a akgr:Segment ; akgr:graph ?g ; akgr:document ?doc ; akgr:kind ?kind ;
-           akgr:start ?s ; akgr:end ?e .
+           akgr:start ?start ; akgr:end ?end .
   BIND(IRI(CONCAT(STR(?doc), "/text")) AS ?text)
-  BIND(STRDT(STR(?s), xsd:nonNegativeInteger) AS ?start)
-  BIND(STRDT(STR(?e), xsd:nonNegativeInteger) AS ?end)
 }
