@@ -58,6 +58,8 @@ CASES = [
      "claims: {participant: [kim-il-sung}", YamlSyntaxError, ["YAML syntax error"], 17),
     ("unknown-property", ANNOTATIONS, "tookPlaceAt: pyongyang", "tookPlaceIn: pyongyang",
      SourceError, ["unknown property", "tookPlaceIn"], 14),
+    ("concept-used-as-property", ANNOTATIONS, "tookPlaceAt: pyongyang", "person: pyongyang",
+     SourceError, ["unknown property", "person"], 14),
     ("unknown-class", ANNOTATIONS, "type: Plenum", "type: Plenary",
      SourceError, ["unknown class", "Plenary"], 4),
     ("name-not-in-quote", ANNOTATIONS, '{"Kim": kim-il-sung}', '{"Kim Il Sung": kim-il-sung}',

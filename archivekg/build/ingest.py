@@ -190,9 +190,9 @@ class Ingest:
         vocab = self.vocabulary
         term = vocab.term(key)
         external = key in vocab.terms and not term.iri.startswith(vocab.vocab)
-        if not external and not vocab.is_declared(term.iri):
+        if not external and not vocab.is_property(term.iri):
             raise SourceError(f"unknown property {key!r}: it is neither a term of "
-                              f"mappings/context.jsonld nor declared in the ontology",
+                              f"mappings/context.jsonld nor a property declared in the ontology",
                               file=source.display, line=line, term=key)
         if term.kind == "literal" and vocab.is_object_property(term.iri):
             raise SourceError(f"{key!r} is an object property in the ontology but the context "

@@ -28,6 +28,11 @@ _DECLARATIONS = {OWL + "Class", RDFS + "Class", OWL + "ObjectProperty", OWL + "D
                  "http://www.w3.org/2004/02/skos/core#Concept"}
 
 
+_PROPERTIES = {OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty",
+               "http://www.w3.org/1999/02/22-rdf-syntax-ns#Property", OWL + "TransitiveProperty",
+               OWL + "SymmetricProperty"}
+
+
 @dataclass(frozen=True)
 class Term:
     name: str
@@ -94,6 +99,9 @@ class Vocabulary:
 
     def is_class(self, iri: str) -> bool:
         return bool(self.declared.get(iri, set()) & {OWL + "Class", RDFS + "Class"})
+
+    def is_property(self, iri: str) -> bool:
+        return bool(self.declared.get(iri, set()) & _PROPERTIES)
 
     def is_object_property(self, iri: str) -> bool:
         return OWL + "ObjectProperty" in self.declared.get(iri, set())
