@@ -1,0 +1,49 @@
+"""The Flask application factory.
+
+``create_app`` validates the configuration and wires the blueprints; it opens nothing.
+The data is opened by the first request that needs it (see backend.py), in the process
+that serves the request.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any, Mapping
+
+from flask import Flask
+
+from .. import settings as settings_module
+from . import access_log, cors, errors, protocol, service
+from .backend import install
+
+
+def create_app(config: Mapping[str, Any] | None = None, *, config_file: str | None = None) -> Flask:
+    settings = settings_module.load(config, config_file=config_file)
+    app = Flask(__name__)
+    app.config.update(settings)
+    app.config["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_BYTES"]
+    app.json.sort_keys = False
+    _configure_logging(settings["LOG_LEVEL"])
+
+    install(app, settings)
+    errors.register(app)
+    access_log.register(app)
+    cors.register(app)
+    app.register_blueprint(protocol.bp)
+    app.register_blueprint(service.bp)
+    # Imported here: the Linked Data layer builds on this package's modules.
+    from .. import linkeddata
+    linkeddata.register(app)
+    return app
+
+
+def _configure_logging(level: str) -> None:
+    # The app logs under "archivekg"; give it a handler unless the host (a test runner,
+    # an embedding application) already routes those records somewhere.
+    logger = logging.getLogger("archivekg")
+    logger.setLevel(level.upper())
+    if not logger.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)

@@ -1,0 +1,302 @@
+"""The SPARQL 1.1 Protocol at /sparql: query by GET and POST, updates refused or guarded,
+the service description when no query is given."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass, field
+from urllib.parse import unquote_to_bytes
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, g, request
+
+from . import description, formats
+from .backend import backend, worker_error
+from .errors import ApiError
+from .formats import Format
+from .negotiation import choose
+from .query_text import QueryInfo, inspect
+
+bp = Blueprint("sparql", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+QUERY_BODY = "application/sparql-query"
+UPDATE_BODY = "application/sparql-update"
+POST_TYPES = [QUERY_BODY, FORM, UPDATE_BODY]
+DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
+UPDATE_DATASET_PARAMS = ("using-graph-uri", "using-named-graph-uri")
+
+TRUNCATED_HEADER = "X-ArchiveKG-Truncated"
+LIMIT_HEADER = "X-ArchiveKG-Result-Limit"
+COUNT_HEADER = "X-ArchiveKG-Result-Count"
+
+
+@dataclass
+class Params:
+    values: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, pairs: list[tuple[str, str]]) -> None:
+        for key, value in pairs:
+            self.values.setdefault(key, []).append(value)
+
+    def all(self, key: str) -> list[str]:
+        return self.values.get(key, [])
+
+    def one(self, key: str) -> str | None:
+        found = self.values.get(key)
+        if not found:
+            return None
+        if len(found) > 1:
+            raise ApiError(400, f"repeated-{key}",
+                           f"The request gives the parameter '{key}' {len(found)} times; give it once.")
+        return found[0]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.values
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def sparql():
+    params = _read_params()
+    if "query" in params and "update" in params:
+        raise ApiError(400, "query-and-update",
+                       "The request carries both 'query' and 'update'; send one operation per request.")
+    if "update" in params:
+        return _update(params)
+    text = params.one("query")
+    if text is None:
+        if request.method == "GET" and not any(key in params for key in DATASET_PARAMS):
+            return _service_description(params)
+        raise ApiError(400, "missing-query",
+                       "No SPARQL query in the request: send it as the 'query' parameter "
+                       "(GET or form POST) or as an application/sparql-query body.")
+    return _query(text, params)
+
+
+# -- reading the request --------------------------------------------------------------------
+
+def _read_params() -> Params:
+    params = Params()
+    url_pairs = _parse_pairs(request.query_string, "the URL")
+    params.add(url_pairs)
+    if request.method != "POST":
+        return params
+    mimetype = request.mimetype
+    if mimetype == FORM:
+        body_pairs = _parse_pairs(request.get_data(cache=True), "the request body")
+        in_url = {key for key, _ in url_pairs}
+        for key in ("query", "update"):
+            if key in in_url and any(k == key for k, _ in body_pairs):
+                raise ApiError(400, f"{key}-in-body-and-url",
+                               f"The request has '{key}' both in the URL and in the body; "
+                               "send it in one place only.")
+        params.add(body_pairs)
+    elif mimetype in (QUERY_BODY, UPDATE_BODY):
+        key = "query" if mimetype == QUERY_BODY else "update"
+        if "query" in params or "update" in params:
+            raise ApiError(400, f"{key}-in-body-and-url",
+                           f"The {mimetype} body is the {key}, and the URL carries another "
+                           "'query' or 'update' parameter; send the operation in one place only.")
+        charset = request.mimetype_params.get("charset", "utf-8").lower()
+        if charset not in ("utf-8", "utf8", "us-ascii", "ascii"):
+            raise ApiError(415, "unsupported-charset",
+                           f"The body is declared as {charset}; send SPARQL in UTF-8.",
+                           acceptable=["utf-8"])
+        params.add([(key, _utf8(request.get_data(cache=True), "the request body"))])
+    else:
+        given = mimetype or "no Content-Type"
+        raise ApiError(415, "unsupported-media-type",
+                       f"POST to /sparql takes {', '.join(POST_TYPES)}; this request has {given}.",
+                       acceptable=POST_TYPES)
+    return params
+
+
+def _parse_pairs(raw: bytes, where: str) -> list[tuple[str, str]]:
+    # By hand rather than urllib's parse_qsl, which replaces undecodable bytes silently.
+    pairs = []
+    for item in raw.split(b"&"):
+        if not item:
+            continue
+        key, _, value = item.partition(b"=")
+        pairs.append((_utf8(unquote_to_bytes(key.replace(b"+", b" ")), where),
+                      _utf8(unquote_to_bytes(value.replace(b"+", b" ")), where)))
+    return pairs
+
+
+def _utf8(raw: bytes, where: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ApiError(400, "not-utf8",
+                       f"{where.capitalize()} is not valid UTF-8 (byte {exc.start}); "
+                       "percent-encode the query as UTF-8.") from None
+
+
+# -- queries ------------------------------------------------------------------------------
+
+def _query(text: str, params: Params):
+    if not text.strip():
+        raise ApiError(400, "missing-query", "The 'query' parameter is empty.")
+    settings = current_app.config
+    info = inspect(text)
+    g.query_form = info.form
+    if info.is_update:
+        how = ("send it as 'update' (form POST) or as an application/sparql-update body, "
+               "with the bearer token" if settings["UPDATE_TOKEN"] else
+               "this endpoint is read-only")
+        raise ApiError(403 if not settings["UPDATE_TOKEN"] else 400, "update-as-query",
+                       f"This is a SPARQL Update ({info.form}), not a query: {how}.")
+    _check_services(info)
+    default_graphs = [_graph_iri(v, "default-graph-uri") for v in params.all("default-graph-uri")]
+    named_graphs = [_graph_iri(v, "named-graph-uri") for v in params.all("named-graph-uri")]
+    dataset_given = bool(default_graphs or named_graphs)
+
+    requested = format_values(params)
+    accept = request.headers.get("Accept")
+    results_format = negotiate_format(formats.RESULTS, requested, accept)
+    graph_format = negotiate_format(formats.GRAPHS, requested, accept)
+    if info.form in ("SELECT", "ASK") and results_format is None:
+        raise not_acceptable(formats.RESULTS, requested)
+    if info.is_graph and graph_format is None:
+        raise not_acceptable(formats.GRAPHS, requested)
+
+    status, details, body = backend().call("query", {
+        "query": text,
+        "union": not info.has_dataset,
+        "default_graph": default_graphs if dataset_given else None,
+        "named_graphs": named_graphs if dataset_given else None,
+        "results_format": results_format.name if results_format else None,
+        "graph_format": graph_format.name if graph_format else None,
+        "max_results": settings["MAX_RESULTS"],
+        "prefixes": info.prefixes,
+    })
+    if status != "ok":
+        if details.get("code") == "not-acceptable":
+            table = formats.GRAPHS if details["kind"] == "graph" else formats.RESULTS
+            raise not_acceptable(table, requested)
+        raise worker_error(details)
+    meta = details
+    g.result_count, g.truncated = meta["count"], meta["truncated"]
+    fmt = formats.BY_NAME[meta["format"]]
+    response = Response(body, content_type=fmt.content_type)
+    headers = response.headers
+    headers["Vary"] = "Accept"
+    headers[COUNT_HEADER] = str(meta["count"])
+    if meta["truncated"]:
+        limit = settings["MAX_RESULTS"]
+        headers[TRUNCATED_HEADER] = "true"
+        headers[LIMIT_HEADER] = str(limit)
+        headers["Warning"] = (
+            f'199 archivekg "results truncated to the first {limit} (MAX_RESULTS); '
+            'use LIMIT and OFFSET to page through them"')
+    return response
+
+
+def format_values(params: Params) -> list[str]:
+    # Clients such as SPARQLWrapper send format= several times, empty, or as a list.
+    return [value.strip() for raw in params.all("format") for value in raw.split(",") if value.strip()]
+
+
+def negotiate_format(table: tuple[Format, ...], requested: list[str], accept: str | None) -> Format | None:
+    """The format to write: the first ``format=`` value that fits ``table``, else the Accept
+    header.  None when the request names only formats of the other kind."""
+    if not requested:
+        return choose(accept, table)
+    for value in requested:
+        fmt = formats.lookup(value, table)
+        if fmt is not None:
+            return fmt
+    if not any(formats.known_format_value(value) for value in requested):
+        names = formats.format_values(formats.RESULTS) + formats.format_values(formats.GRAPHS)
+        raise ApiError(400, "unknown-format",
+                       f"format={requested[0]!r} is not a format this endpoint writes; use one of "
+                       f"{', '.join(names)} (or a media type).", acceptable=names)
+    return None
+
+
+def not_acceptable(table: tuple[Format, ...], requested: list[str]) -> ApiError:
+    kinds = "SELECT/ASK results" if table is formats.RESULTS else "CONSTRUCT/DESCRIBE results"
+    asked = (f"format={','.join(requested)}" if requested
+             else f"Accept: {request.headers.get('Accept', '')}")
+    return ApiError(406, "not-acceptable",
+                    f"{kinds} cannot be written in any format the request accepts ({asked}). "
+                    f"Acceptable: {', '.join(f.media_type for f in table)} "
+                    f"(or format={'|'.join(f.name for f in table)}).",
+                    acceptable=[f.media_type for f in table])
+
+
+def _graph_iri(value: str, param: str) -> str:
+    try:
+        return ox.NamedNode(value).value
+    except ValueError:
+        raise ApiError(400, "invalid-graph-uri",
+                       f"{param}={value!r} is not an absolute IRI.") from None
+
+
+def _check_services(info: QueryInfo) -> None:
+    allowed = set(current_app.config["SERVICE_ALLOWLIST"])
+    for endpoint in info.services:
+        if endpoint is None:
+            raise ApiError(403, "service-not-allowed",
+                           "SERVICE is only allowed with a fixed endpoint IRI from the allowlist; "
+                           "this query names its endpoint with a variable or an undeclared prefix.")
+        if endpoint not in allowed:
+            hint = (f"allowed endpoints: {', '.join(sorted(allowed))}" if allowed else
+                    "no remote endpoint is allowed on this server (setting SERVICE_ALLOWLIST)")
+            raise ApiError(403, "service-not-allowed",
+                           f"SERVICE <{endpoint}> is refused: queries here never reach the network "
+                           f"except allowlisted endpoints; {hint}.", endpoint=endpoint)
+
+
+# -- updates ------------------------------------------------------------------------------
+
+def _update(params: Params):
+    token = current_app.config["UPDATE_TOKEN"]
+    if not token:
+        raise ApiError(403, "read-only",
+                       "This SPARQL endpoint is read-only: updates (INSERT, DELETE, LOAD, ...) are "
+                       "not accepted. Query it with 'query' instead.")
+    if request.method != "POST":
+        raise ApiError(400, "update-needs-post",
+                       "Send updates with POST (form field 'update' or an application/sparql-update body).")
+    given = request.headers.get("Authorization", "")
+    scheme, _, credentials = given.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(credentials.strip().encode(),
+                                                              token.encode()):
+        raise ApiError(403, "update-forbidden",
+                       "Updates need the header 'Authorization: Bearer <token>' with the configured token.",
+                       headers={"WWW-Authenticate": 'Bearer realm="archivekg"'})
+    for key in UPDATE_DATASET_PARAMS:
+        if key in params:
+            raise ApiError(400, "unsupported-parameter",
+                           f"'{key}' is not supported; use WITH or USING inside the update.")
+    text = params.one("update") or ""
+    info = inspect(text)
+    g.query_form = info.form
+    if not info.is_update:
+        raise ApiError(400, "query-as-update",
+                       "The 'update' parameter holds no SPARQL Update operation; send queries as 'query'.")
+    if info.loads:
+        raise ApiError(403, "load-not-allowed",
+                       "LOAD is refused: this server never fetches data from the network. "
+                       "Serve the file with `archivekg serve FILE...` or INSERT DATA its triples.")
+    _check_services(info)
+    backend().apply_update(text)
+    return {"ok": True, "status": 200, "message": "The update was applied."}
+
+
+# -- service description -------------------------------------------------------------------
+
+def _service_description(params: Params):
+    requested = format_values(params)
+    fmt = negotiate_format(formats.GRAPHS, requested, request.headers.get("Accept"))
+    if fmt is None:
+        raise not_acceptable(formats.GRAPHS, requested)
+    settings = current_app.config
+    triples = description.service_description(
+        endpoint=request.base_url, void_url=request.url_root + ".well-known/void",
+        stats=backend().statistics(), settings=settings,
+        update_enabled=bool(settings["UPDATE_TOKEN"]))
+    response = Response(description.serialize(triples, fmt.name), content_type=fmt.content_type)
+    response.vary.add("Accept")
+    return response
