@@ -31,11 +31,13 @@ def _register() -> None:
     # Commands live beside what they drive; importing them here keeps `archivekg --help` complete.
     from .build.command import build
     from .query_command import query
+    from .validation.command import validate
     from .web.command import serve
 
     main.add_command(build)
     main.add_command(query)
     main.add_command(serve)
+    main.add_command(validate)
 
 
 _register()

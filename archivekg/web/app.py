@@ -34,7 +34,9 @@ def create_app(config: Mapping[str, Any] | None = None, *, config_file: str | No
     app.register_blueprint(service.bp)
     # Imported here: the Linked Data layer builds on this package's modules.
     from .. import linkeddata
+    from ..validation.http import blueprint as validation_blueprint
     linkeddata.register(app)
+    app.register_blueprint(validation_blueprint)
     return app
 
 

@@ -1,0 +1,346 @@
+"""Validation of archivekg data against the shapes of shapes/.
+
+``validate_store`` checks the store the build made (its named graphs: one per document, the
+registries, the entailments); ``validate_files`` and ``validate_bytes`` check RDF a user gives,
+after applying our ontology's entailments (``--inference``).  Both cut the data as slices.py
+explains and run pyshacl on each piece with the shapes of the matching scope; the results are
+then attributed to the document, data file and line they come from.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import pyoxigraph as ox
+import pyshacl
+import rdflib
+from pyshacl.graph_abstraction import DataGraph
+from rdflib.namespace import RDF
+
+from ..build import reasoning
+from ..errors import ConfigError
+from . import inputs, paths
+from .attribution import Attribution
+from .parallel import default_workers, map_bounded
+from .report import Part, Report, Result
+from .shapes import ShapeLibrary, ScopedShapes
+from .shapes import load as load_shapes
+from .slices import Layout, Slice, Unit, corpus_slice, graph_slice, node_slices
+from .terms import AKG, AKGSH, SH, plain, to_rdflib
+
+INFERENCE = ("none", "rdfs", "owlrl")
+DEFAULT_INFERENCE = "owlrl"
+INFERRED_INTERNAL = "urn:archivekg:inferred"     # where mappings/rules/entail/ write
+# The RDFS part of our entailment rules: subclass, subproperty, domain and range.
+RDFS_RULES = ("10-classes.ru", "20-properties.ru", "30-domain-range.ru")
+_TEXTS_QUERY = f"""SELECT ?g ?document ?text ?file WHERE {{ GRAPH ?g {{
+    ?document <{AKG.hasText}> ?text . OPTIONAL {{ ?text <{AKG.textFile}> ?file }} }} }}"""
+
+
+# ---------------------------------------------------------------------- entry points
+def validate_store(store: ox.Store, settings: dict, *, corpus=None, subject: str | None = None,
+                   workers: int | None = None) -> Report:
+    """Validate the store of a build: ``<BASE>graph/<doc-id>`` per document, ``graph/entities``,
+    ``graph/inferred``; ``graph/ontology`` is not data.  With ``corpus`` (the build's
+    ``Corpus``), texts and file lines come from it; without, texts are read from the
+    ``akg:textFile`` paths under DATA_DIR.  ``workers``: processes (default: one per core from
+    parallel.PARALLEL_FROM_TRIPLES triples on)."""
+    base = settings["BASE_IRI"]
+    layout = store_layout(store, base, corpus)
+    data_dir = Path(settings["DATA_DIR"]).resolve()
+    if corpus is not None:
+        texts = _CorpusTexts(corpus, base)
+    else:
+        texts = _FileTexts([(data_dir.parent, data_dir)])
+    attribution = Attribution(store, layout, base_iri=base, corpus=corpus,
+                              mappings_dir=Path(settings["MAPPINGS_DIR"]))
+    subject = subject or (f"the graph of {len(corpus.documents)} document(s) of {settings['DATA_DIR']}"
+                          if corpus is not None else "the built graph")
+    return _validate(store, layout, settings, texts, attribution, subject, workers=workers)
+
+
+def validate_files(files: list[Path], settings: dict, *, inference: str = DEFAULT_INFERENCE,
+                   input_format: str | None = None, max_bytes: int, workers: int | None = None) -> Report:
+    """Validate RDF files (any of inputs.FORMATS) after ``inference`` (none, rdfs, owlrl)."""
+    _check_inference(inference)
+    loaded = inputs.read_files(files, input_format=input_format, max_bytes=max_bytes)
+    data_dir = Path(settings["DATA_DIR"]).resolve()
+    roots = [(Path(f).resolve().parent, Path(f).resolve().parent) for f in files if str(f) != "-"]
+    roots.append((data_dir.parent, data_dir))
+    names = ", ".join(str(f) for f in files)
+    return _validate_loaded(loaded, settings, inference, _FileTexts(roots),
+                            f"{names} (inference: {inference})", workers)
+
+
+def validate_bytes(data: bytes, fmt: str, settings: dict, *, inference: str = DEFAULT_INFERENCE,
+                   name: str = "request body") -> Report:
+    """Validate RDF received over HTTP, in the serving process (no worker processes are forked
+    from a web server).  Document texts are not read: a request cannot make the server open
+    files."""
+    _check_inference(inference)
+    loaded = inputs.read_bytes(data, fmt, name=name)
+    return _validate_loaded(loaded, settings, inference, _NoTexts(), f"{name} (inference: {inference})", 1)
+
+
+# ---------------------------------------------------------------------- layouts
+def store_layout(store: ox.Store, base: str, corpus=None) -> Layout:
+    prefix = f"{base}graph/"
+    registry = f"{prefix}entities"
+    units = []
+    for graph in sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)):
+        if not graph.startswith(prefix) or graph in (f"{prefix}inferred", f"{prefix}ontology"):
+            continue
+        if graph == registry:
+            units.insert(0, Unit(graph, "registries", None, "data/entities"))
+            continue
+        doc_id = graph[len(prefix):]
+        source = None
+        if corpus is not None and doc_id in corpus.documents:
+            document = corpus.documents[doc_id]
+            source = (document.annotations or document.record).display
+        units.append(Unit(graph, doc_id, f"{base}id/{doc_id}", source))
+    return Layout(units, inferred=f"{prefix}inferred")
+
+
+def _validate_loaded(loaded: inputs.Loaded, settings: dict, inference: str, texts, subject: str,
+                     workers: int | None) -> Report:
+    # A dump of the built graph carries the ontology as a graph of its own: it is not data, and
+    # its annotations (language-tagged definitions) are not judged as if they were.
+    ontology = f"{settings['BASE_IRI']}graph/ontology"
+    units = [unit for unit in loaded.units if unit.graph != ontology]
+    notes = []
+    if len(units) < len(loaded.units):
+        loaded.store.update(f"DROP SILENT GRAPH <{ontology}>")
+        notes.append(f"the graph <{ontology}> is the archivekg ontology, not data: it was not validated")
+    inferred = entail(loaded.store, settings, inference)
+    layout = Layout(units, inferred=inferred)
+    attribution = Attribution(loaded.store, layout, base_iri=settings["BASE_IRI"])
+    report = _validate(loaded.store, layout, settings, texts, attribution, subject, workers=workers)
+    report.notes[:0] = notes
+    return report
+
+
+# ---------------------------------------------------------------------- entailment
+def entail(store: ox.Store, settings: dict, inference: str) -> str | None:
+    """Apply our ontology's entailments to the data of ``store`` (all in named graphs) with the
+    rules of mappings/rules/entail/, as the build does; returns the graph they went to."""
+    _check_inference(inference)
+    if inference == "none":
+        return None
+    folder = Path(settings["MAPPINGS_DIR"]) / "rules" / "entail"
+    rules = sorted(folder.glob("*.ru"))
+    if inference == "rdfs":
+        missing = [name for name in RDFS_RULES if not (folder / name).is_file()]
+        if missing:
+            raise ConfigError(f"{folder}: the RDFS rules {', '.join(missing)} are missing "
+                              "(--inference rdfs applies exactly those)")
+        rules = [folder / name for name in RDFS_RULES]
+    reasoning.load_tbox(store, _tbox(settings))
+    texts = [(path, path.read_text(encoding="utf-8")) for path in rules]
+    before = -1
+    while before != len(store):
+        before = len(store)
+        for path, text in texts:
+            try:
+                store.update(text)
+            except SyntaxError as exc:
+                raise ConfigError(f"{path}: the rule does not parse: {exc}") from exc
+    store.update(f"DROP SILENT GRAPH <{reasoning.TBOX_GRAPH}>")
+    return INFERRED_INTERNAL
+
+
+def _tbox(settings: dict) -> str:
+    files = reasoning.ontology_files(Path(settings["ONTOLOGY_DIR"]))
+    if not files:
+        raise ConfigError(f"{settings['ONTOLOGY_DIR']}: no ontology (*.ttl) to take entailments from")
+    cache = Path(settings["BUILD_DIR"]) / "cache"
+    stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    return _closed_tbox(stamp, str(cache) if cache.is_dir() else None)
+
+
+@functools.lru_cache(maxsize=2)
+def _closed_tbox(stamp: tuple, cache: str | None) -> str:
+    return reasoning.tbox_axioms([Path(entry[0]) for entry in stamp], Path(cache) if cache else None)
+
+
+def _check_inference(inference: str) -> None:
+    if inference not in INFERENCE:
+        raise ConfigError(f"unknown inference {inference!r}: use one of {', '.join(INFERENCE)}")
+
+
+# ---------------------------------------------------------------------- the passes
+@dataclass
+class _Job:
+    """One pyshacl pass: the shapes of ``scope`` over ``piece`` (picklable for worker processes)."""
+
+    scope: str
+    piece: Slice
+    shapes_dir: str
+
+
+def _validate(store: ox.Store, layout: Layout, settings: dict, texts, attribution: Attribution,
+              subject: str, *, workers: int | None = None) -> Report:
+    started = time.perf_counter()
+    library = load_shapes(settings["SHAPES_DIR"])
+    report = Report(subject, base_iri=settings["BASE_IRI"])
+    parts = {unit.name: Part(unit.name, _count(store, unit.graph)) for unit in layout.units}
+    total = sum(part.triples for part in parts.values())
+    if layout.inferred:
+        total += _count(store, layout.inferred)
+    if workers is None:
+        workers = default_workers(total)
+    raw: list[tuple[dict, Unit | None]] = []
+    jobs = _jobs(store, layout, library, texts, report, str(settings["SHAPES_DIR"]))
+    for job, (found, seconds) in map_bounded(_run_job, jobs, workers):
+        unit = job.piece.unit if job.scope != str(AKGSH.WholeCorpus) else None
+        raw += [(result, unit) for result in found]
+        if unit is not None and unit.name in parts:
+            parts[unit.name].seconds += seconds
+        elif unit is None:
+            parts["whole corpus"] = Part("whole corpus", len(job.piece.triples), seconds)
+
+    seen = set()
+    for found, unit in raw:
+        result = _result(found, unit, library, attribution)
+        if result.key not in seen:
+            seen.add(result.key)
+            report.results.append(result)
+    report.parts = list(parts.values())
+    report.triples = total
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _jobs(store: ox.Store, layout: Layout, library: ShapeLibrary, texts, report: Report,
+          shapes_dir: str) -> Iterator[_Job]:
+    """Per graph, then per node, then the whole corpus (see slices.py)."""
+    if AKGSH.PerGraph in library.scopes:
+        for unit in layout.units:
+            piece = graph_slice(store, unit)
+            report.notes.extend(texts.add_to(piece, store, unit))
+            yield _Job(str(AKGSH.PerGraph), piece, shapes_dir)
+    if AKGSH.PerNode in library.scopes:
+        for piece in node_slices(store, layout):
+            yield _Job(str(AKGSH.PerNode), piece, shapes_dir)
+    corpus = library.scopes.get(AKGSH.WholeCorpus)
+    if corpus is not None:
+        piece = corpus_slice(store, layout, corpus.target_classes, corpus.target_predicates)
+        yield _Job(str(AKGSH.WholeCorpus), piece, shapes_dir)
+
+
+def _run_job(job: _Job) -> tuple[list[dict], float]:
+    clock = time.perf_counter()
+    shapes = load_shapes(job.shapes_dir).scopes[rdflib.URIRef(job.scope)]
+    return _run(shapes, job.piece), time.perf_counter() - clock
+
+
+def _count(store: ox.Store, graph: str) -> int:
+    rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    return int(next(iter(rows))["n"].value)
+
+
+def _run(shapes: ScopedShapes, piece: Slice) -> list[dict]:
+    """pyshacl over one slice: core shapes on rdflib, SPARQL shapes on Oxigraph."""
+    found = []
+    if shapes.core is not None:
+        graph = rdflib.Graph()
+        for triple in piece.triples:
+            graph.add(tuple(to_rdflib(term) for term in triple))
+        found += _pyshacl(graph, shapes.core, advanced=False)
+    if shapes.sparql is not None:
+        store = ox.Store()
+        store.extend(ox.Quad(*triple) for triple in piece.triples)
+        found += _pyshacl(DataGraph.from_oxigraph_store(store), shapes.sparql, advanced=shapes.advanced)
+    if piece.focus is not None:
+        focus = {to_rdflib(node) for node in piece.focus}
+        found = [r for r in found if r["focus"] in focus]
+    return found
+
+
+def _pyshacl(data, shapes: rdflib.Graph, *, advanced: bool) -> list[dict]:
+    conforms, graph, text = pyshacl.validate(data, shacl_graph=shapes, inference="none",
+                                             advanced=advanced, allow_warnings=False,
+                                             abort_on_first=False, meta_shacl=False)
+    if not isinstance(graph, rdflib.Graph):
+        raise ConfigError(f"the shapes cannot be applied: {text.strip()}")
+    found = []
+    for node in graph.subjects(RDF.type, SH.ValidationResult):
+        found.append({
+            "focus": plain(graph.value(node, SH.focusNode)),
+            "path": paths.read(graph, graph.value(node, SH.resultPath)),
+            "value": plain(graph.value(node, SH.value)),
+            "severity": str(graph.value(node, SH.resultSeverity) or SH.Violation).rsplit("#", 1)[-1],
+            "shape": graph.value(node, SH.sourceShape),
+            "component": graph.value(node, SH.sourceConstraintComponent),
+            "message": str(graph.value(node, SH.resultMessage) or ""),
+        })
+    return found
+
+
+def _result(found: dict, unit: Unit | None, library: ShapeLibrary, attribution: Attribution) -> Result:
+    info = library.describe(found["shape"])
+    group, document, sources = attribution.locate(found["focus"], found["path"], found["value"], unit)
+    return Result(severity=found["severity"], shape=found["shape"], shape_name=info.name,
+                  message=found["message"] or info.message, focus=found["focus"],
+                  path=found["path"], value=found["value"], component=found["component"],
+                  group=group, document=document, sources=sources)
+
+
+# ---------------------------------------------------------------------- document texts
+class _CorpusTexts:
+    """The texts the build read (Corpus.documents[...].text)."""
+
+    def __init__(self, corpus, base: str):
+        self.corpus, self.id_base = corpus, f"{base}id/"
+
+    def add_to(self, piece: Slice, store: ox.Store, unit: Unit) -> list[str]:
+        for document, text, _ in _texts_of(store, unit):
+            doc_id = document.value[len(self.id_base):] if document.value.startswith(self.id_base) else None
+            if doc_id in self.corpus.documents:
+                piece.triples.add((text, ox.NamedNode(str(RDF.value)),
+                                   ox.Literal(self.corpus.documents[doc_id].text)))
+        return []
+
+
+class _FileTexts:
+    """Texts read from their ``akg:textFile`` path, resolved against each (root, allowed folder)
+    pair in turn; a path that leaves its allowed folder is not followed."""
+
+    def __init__(self, roots: list[tuple[Path, Path]]):
+        self.roots = roots
+
+    def add_to(self, piece: Slice, store: ox.Store, unit: Unit) -> list[str]:
+        missing = []
+        for _, text, file in _texts_of(store, unit):
+            content = self._read(file.value) if file is not None else None
+            if content is None:
+                missing.append(f"the text of {text.value} ({file.value if file else 'no akg:textFile'}) "
+                               "is not at hand: its quotes were not checked against it")
+                continue
+            piece.triples.add((text, ox.NamedNode(str(RDF.value)), ox.Literal(content)))
+        return missing
+
+    def _read(self, relative: str) -> str | None:
+        for root, allowed in self.roots:
+            path = (root / relative).resolve()
+            if path.is_relative_to(allowed) and path.is_file():
+                try:
+                    return path.read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError):
+                    return None
+        return None
+
+
+class _NoTexts:
+    def add_to(self, piece: Slice, store: ox.Store, unit: Unit) -> list[str]:
+        return []
+
+
+def _texts_of(store: ox.Store, unit: Unit):
+    graph = ox.NamedNode(unit.graph)
+    for row in store.query(_TEXTS_QUERY, substitutions={ox.Variable("g"): graph}):
+        yield row["document"], row["text"], row["file"]

@@ -1,0 +1,98 @@
+"""``POST /validate``: partners check their RDF against our shapes before federating it.
+
+The body is RDF in the format its Content-Type names (inputs.MEDIA_TYPES); ``?inference=``
+takes none, rdfs or owlrl (default owlrl, as ``archivekg validate``).  The answer is the
+report in the format the Accept header prefers: JSON (the default), the SHACL report graph
+in Turtle, JUnit XML, or text; status 200 whether or not the data conforms (the report and
+the ``ArchiveKG-Violations`` header say).  Errors use the project's JSON error shape: 413 past
+MAX_UPLOAD_BYTES, 415 for a body that is not one of the RDF formats, 406 for an Accept we
+cannot meet, 400 for RDF that does not parse (with its line).  Document texts are never read
+here: a request cannot make the server open files.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, request
+
+from ..errors import ArchiveKGError, ConfigError, SourceError
+from ..web.errors import ApiError, error_response
+from ..web.negotiation import choose
+from . import inputs
+from .engine import DEFAULT_INFERENCE, INFERENCE, validate_bytes
+from .report import MEDIA_TYPES
+
+blueprint = Blueprint("validate", __name__)
+blueprint.register_error_handler(ApiError, error_response)
+
+# (report format, media types that ask for it), in our order of preference.
+_REPORTS = (
+    ("json", ("application/json",)),
+    ("turtle", ("text/turtle", "application/x-turtle")),
+    ("junit", ("application/xml", "text/xml", "application/junit+xml")),
+    ("text", ("text/plain",)),
+)
+
+
+@blueprint.post("/validate")
+def validate() -> Response:
+    limit = int(current_app.config["MAX_UPLOAD_BYTES"])
+    fmt = inputs.MEDIA_TYPES.get(request.mimetype)
+    if fmt is None:
+        sent = request.mimetype or "no Content-Type"
+        raise ApiError(415, "unsupported-media-type",
+                       f"Send RDF with its media type as Content-Type ({sent} is not one of "
+                       f"{', '.join(sorted(inputs.MEDIA_TYPES))}).",
+                       acceptable=sorted(inputs.MEDIA_TYPES))
+    report_format = choose(request.headers.get("Accept"), _REPORTS, media_types=lambda offer: offer[1])
+    if report_format is None:
+        raise ApiError(406, "not-acceptable",
+                       "The report is available as " + ", ".join(t for _, types in _REPORTS for t in types[:1]) + ".",
+                       acceptable=[types[0] for _, types in _REPORTS])
+    inference = request.args.get("inference", DEFAULT_INFERENCE)
+    if inference not in INFERENCE:
+        raise ApiError(400, "bad-parameter",
+                       f"inference={inference!r} is not one of {', '.join(INFERENCE)}.")
+    body = _body(limit)
+    if not body.strip():
+        raise ApiError(400, "empty-body", "The request body is empty: send the RDF to validate.")
+    try:
+        report = validate_bytes(body, fmt, dict(current_app.config), inference=inference)
+    except SourceError as exc:
+        where = f" (line {exc.line})" if exc.line else ""
+        raise ApiError(400, "bad-rdf", f"The request body cannot be read{where}: {exc.detail}",
+                       **({"line": exc.line} if exc.line else {})) from exc
+    except ConfigError:
+        raise
+    except ArchiveKGError as exc:
+        raise ApiError(400, "bad-rdf", str(exc)) from exc
+    name = report_format[0]
+    response = Response(report.render(name), status=200, mimetype=MEDIA_TYPES[name])
+    response.headers["ArchiveKG-Violations"] = str(report.violations)
+    response.headers["ArchiveKG-Warnings"] = str(report.warnings)
+    response.vary.add("Accept")
+    return response
+
+
+def _body(limit: int) -> bytes:
+    """The request body, refused with 413 as soon as it is known to exceed ``limit``.
+
+    A body sent without Content-Length (chunked) is read from the WSGI input directly:
+    werkzeug's own stream stops at MAX_CONTENT_LENGTH without an error, which would hand
+    the first ``limit`` bytes of a larger body to the parser as if they were all of it."""
+    if request.content_length is not None:
+        if request.content_length > limit:
+            raise _too_large(limit, request.content_length)
+        return request.get_data(cache=False)
+    if not request.environ.get("wsgi.input_terminated"):
+        return b""
+    data = request.environ["wsgi.input"].read(limit + 1)
+    if len(data) > limit:
+        raise _too_large(limit, None)
+    return data
+
+
+def _too_large(limit: int, size: int | None) -> ApiError:
+    sent = f"The RDF sent is {size:,} bytes; " if size is not None else "The RDF sent is larger than the limit; "
+    return ApiError(413, "request-too-large",
+                    f"{sent}POST /validate accepts up to {limit:,} bytes (setting MAX_UPLOAD_BYTES). "
+                    "Validate larger data with `archivekg validate FILE`, or send it in parts.")
