@@ -15,6 +15,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, request
 
 from ..errors import ArchiveKGError, ConfigError, SourceError
+from ..web.body import request_body
 from ..web.errors import ApiError, error_response
 from ..web.negotiation import choose
 from . import inputs
@@ -35,7 +36,6 @@ _REPORTS = (
 
 @blueprint.post("/validate")
 def validate() -> Response:
-    limit = int(current_app.config["MAX_UPLOAD_BYTES"])
     fmt = inputs.MEDIA_TYPES.get(request.mimetype)
     if fmt is None:
         sent = request.mimetype or "no Content-Type"
@@ -52,7 +52,7 @@ def validate() -> Response:
     if inference not in INFERENCE:
         raise ApiError(400, "bad-parameter",
                        f"inference={inference!r} is not one of {', '.join(INFERENCE)}.")
-    body = _body(limit)
+    body = request_body("Validate larger data with `archivekg validate FILE`, or send it in parts.")
     if not body.strip():
         raise ApiError(400, "empty-body", "The request body is empty: send the RDF to validate.")
     try:
@@ -73,26 +73,3 @@ def validate() -> Response:
     return response
 
 
-def _body(limit: int) -> bytes:
-    """The request body, refused with 413 as soon as it is known to exceed ``limit``.
-
-    A body sent without Content-Length (chunked) is read from the WSGI input directly:
-    werkzeug's own stream stops at MAX_CONTENT_LENGTH without an error, which would hand
-    the first ``limit`` bytes of a larger body to the parser as if they were all of it."""
-    if request.content_length is not None:
-        if request.content_length > limit:
-            raise _too_large(limit, request.content_length)
-        return request.get_data(cache=False)
-    if not request.environ.get("wsgi.input_terminated"):
-        return b""
-    data = request.environ["wsgi.input"].read(limit + 1)
-    if len(data) > limit:
-        raise _too_large(limit, None)
-    return data
-
-
-def _too_large(limit: int, size: int | None) -> ApiError:
-    sent = f"The RDF sent is {size:,} bytes; " if size is not None else "The RDF sent is larger than the limit; "
-    return ApiError(413, "request-too-large",
-                    f"{sent}POST /validate accepts up to {limit:,} bytes (setting MAX_UPLOAD_BYTES). "
-                    "Validate larger data with `archivekg validate FILE`, or send it in parts.")

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, current_app, g, request
 
 from . import description, formats
 from .backend import backend, worker_error
+from .body import request_body
 from .errors import ApiError
 from .formats import Format
 from .negotiation import choose
@@ -75,6 +76,10 @@ def sparql():
 
 # -- reading the request --------------------------------------------------------------------
 
+def _body() -> bytes:
+    return request_body("Send a shorter query, or ask the operator to raise the limit.")
+
+
 def _read_params() -> Params:
     params = Params()
     url_pairs = _parse_pairs(request.query_string, "the URL")
@@ -83,7 +88,7 @@ def _read_params() -> Params:
         return params
     mimetype = request.mimetype
     if mimetype == FORM:
-        body_pairs = _parse_pairs(request.get_data(cache=True), "the request body")
+        body_pairs = _parse_pairs(_body(), "the request body")
         in_url = {key for key, _ in url_pairs}
         for key in ("query", "update"):
             if key in in_url and any(k == key for k, _ in body_pairs):
@@ -102,7 +107,7 @@ def _read_params() -> Params:
             raise ApiError(415, "unsupported-charset",
                            f"The body is declared as {charset}; send SPARQL in UTF-8.",
                            acceptable=["utf-8"])
-        params.add([(key, _utf8(request.get_data(cache=True), "the request body"))])
+        params.add([(key, _utf8(_body(), "the request body"))])
     else:
         given = mimetype or "no Content-Type"
         raise ApiError(415, "unsupported-media-type",
