@@ -11,9 +11,12 @@ ids defined anywhere in data/.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from urllib.parse import quote as urlquote
 
@@ -80,55 +83,19 @@ class Ingest:
         self.schemas = {name: json.loads((Path(mappings_dir) / "schemas" / f"{name}.schema.json")
                                          .read_text(encoding="utf-8"))
                         for name in ("record", "entities", "annotations")}
+        self._validators: dict[str, jsonschema.Draft202012Validator] = {}
 
     # ------------------------------------------------------------------ loading and checking
     def load(self, only: set[str] | None = None) -> Corpus:
-        docs_dir = self.data_dir / "documents"
         ids: dict[str, tuple[str, int]] = {}
-        registries = []
-        for path in sorted((self.data_dir / "entities").glob("*.yaml")):
-            source = _read(path, self.root)
-            self._validate(source, "entities")
-            for index, entry in enumerate(source.data or []):
-                self._define(ids, entry["id"], source.display, source.data.line_of(index))
-                self._collect_nested_ids(ids, entry, source.display)
-            registries.append(source)
-
+        registries = [self._read_registry(path, ids)
+                      for path in sorted((self.data_dir / "entities").glob("*.yaml"))]
         documents: dict[str, DocumentInput] = {}
-        for path in sorted(docs_dir.glob("*.yaml")):
-            record = _read(path, self.root)
-            self._validate(record, "record")
-            doc_id = record.data["id"]
-            if path.stem != doc_id:
-                raise SourceError(f"the record's id {doc_id!r} differs from its file name",
-                                  file=record.display, line=record.data.line_of("id"), term="id")
-            self._define(ids, doc_id, record.display, record.data.line)
-            self._collect_nested_ids(ids, record.data, record.display)
-            text_path = docs_dir / record.data["text"]
-            if not text_path.is_file():
-                raise SourceError(f"the text file {record.data['text']!r} does not exist",
-                                  file=record.display, line=record.data.line_of("text"), term="text")
-            text = text_path.read_text(encoding="utf-8")
-            documents[doc_id] = DocumentInput(doc_id, record, None, text_path, text)
-            documents[doc_id].segments = self._segments(documents[doc_id])
-
+        for path in sorted((self.data_dir / "documents").glob("*.yaml")):
+            doc = self._read_record(path, ids)
+            documents[doc.doc_id] = doc
         for path in sorted((self.data_dir / "annotations").glob("*.yaml")):
-            source = _read(path, self.root)
-            self._validate(source, "annotations")
-            doc_id = source.data["document"]
-            if doc_id not in documents:
-                raise UnknownEntityError(f"no record data/documents/{doc_id}.yaml for this document",
-                                         file=source.display, line=source.data.line_of("document"),
-                                         term=doc_id)
-            if path.stem != doc_id:
-                raise SourceError(f"the annotation file of {doc_id!r} must be named {doc_id}.yaml",
-                                  file=source.display, line=source.data.line_of("document"))
-            documents[doc_id].annotations = source
-            for index, thing in enumerate(source.data.get("things") or []):
-                self._define(ids, thing["id"], source.display, source.data["things"].line_of(index))
-                self._collect_nested_ids(ids, thing, source.display)
-            for statement in source.data["statements"]:
-                self._collect_nested_ids(ids, statement["claims"], source.display)
+            self._read_annotations(path, ids, documents)
 
         corpus = Corpus(documents, registries, ids)
         for source in registries:
@@ -142,9 +109,74 @@ class Ingest:
                 self._check_annotations(doc, corpus)
         return corpus
 
+    def load_documents(self, doc_ids: set[str], ids: dict[str, tuple[str, int]]) -> Corpus:
+        """Only these documents, read and checked against ``ids`` (where every other id of the
+        corpus is defined): what a rebuild after a few changed files needs.  The registries
+        are not read; an error may be worded otherwise than a full load would word it."""
+        ids = dict(ids)
+        documents: dict[str, DocumentInput] = {}
+        for doc_id in sorted(doc_ids):
+            documents[doc_id] = self._read_record(self.data_dir / "documents" / f"{doc_id}.yaml", ids)
+        for doc_id in sorted(doc_ids):
+            path = self.data_dir / "annotations" / f"{doc_id}.yaml"
+            if path.is_file():
+                self._read_annotations(path, ids, documents)
+        corpus = Corpus(documents, [], ids)
+        for doc in documents.values():
+            self._check_node(doc.record.data, doc.record, corpus, skip=RECORD_FORMAT_KEYS)
+            if doc.annotations:
+                self._check_annotations(doc, corpus)
+        return corpus
+
+    def _read_registry(self, path: Path, ids: dict) -> SourceFile:
+        source = _read(path, self.root)
+        self._validate(source, "entities")
+        for index, entry in enumerate(source.data or []):
+            self._define(ids, entry["id"], source.display, source.data.line_of(index))
+            self._collect_nested_ids(ids, entry, source.display)
+        return source
+
+    def _read_record(self, path: Path, ids: dict) -> DocumentInput:
+        record = _read(path, self.root)
+        self._validate(record, "record")
+        doc_id = record.data["id"]
+        if path.stem != doc_id:
+            raise SourceError(f"the record's id {doc_id!r} differs from its file name",
+                              file=record.display, line=record.data.line_of("id"), term="id")
+        self._define(ids, doc_id, record.display, record.data.line)
+        self._collect_nested_ids(ids, record.data, record.display)
+        text_path = self.data_dir / "documents" / record.data["text"]
+        if not text_path.is_file():
+            raise SourceError(f"the text file {record.data['text']!r} does not exist",
+                              file=record.display, line=record.data.line_of("text"), term="text")
+        text = text_path.read_text(encoding="utf-8")
+        doc = DocumentInput(doc_id, record, None, text_path, text)
+        doc.segments = self._segments(doc)
+        return doc
+
+    def _read_annotations(self, path: Path, ids: dict, documents: dict) -> None:
+        source = _read(path, self.root)
+        self._validate(source, "annotations")
+        doc_id = source.data["document"]
+        if doc_id not in documents:
+            raise UnknownEntityError(f"no record data/documents/{doc_id}.yaml for this document",
+                                     file=source.display, line=source.data.line_of("document"),
+                                     term=doc_id)
+        if path.stem != doc_id:
+            raise SourceError(f"the annotation file of {doc_id!r} must be named {doc_id}.yaml",
+                              file=source.display, line=source.data.line_of("document"))
+        documents[doc_id].annotations = source
+        for index, thing in enumerate(source.data.get("things") or []):
+            self._define(ids, thing["id"], source.display, source.data["things"].line_of(index))
+            self._collect_nested_ids(ids, thing, source.display)
+        for statement in source.data["statements"]:
+            self._collect_nested_ids(ids, statement["claims"], source.display)
+
     def _validate(self, source: SourceFile, schema: str) -> None:
-        validator = jsonschema.Draft202012Validator(self.schemas[schema])
-        errors = sorted(validator.iter_errors(source.data), key=lambda e: list(e.absolute_path))
+        if schema not in self._validators:
+            self._validators[schema] = jsonschema.Draft202012Validator(self.schemas[schema])
+        errors = sorted(self._validators[schema].iter_errors(source.data),
+                        key=lambda e: list(e.absolute_path))
         if errors:
             error = errors[0]
             path = list(error.absolute_path)
@@ -450,8 +482,13 @@ class Ingest:
                         elif term.datatype == EDTF:
                             found.append(str(item))
         walk(data)
+        return self.edtf_value_nodes(found)
+
+    @staticmethod
+    def edtf_value_nodes(values) -> list[dict]:
+        """The raw nodes giving the bounds of these EDTF values (JSON-LD, default graph)."""
         nodes = []
-        for value in sorted(set(found)):
+        for value in sorted(set(values)):
             earliest, latest = edtf_bounds(value)
             node = {"@id": f"urn:archivekg:edtf:{urlquote(value, safe='')}", "@type": "akgr:EdtfValue",
                     "akgr:edtf": {"@value": value, "@type": EDTF}}
@@ -466,6 +503,51 @@ class Ingest:
 def edtf_bounds(value: str, file: str | None = None, line: int | None = None,
                 term: str | None = None) -> tuple[str | None, str | None]:
     """Earliest and latest day an EDTF value can mean (None for an open end)."""
+    bounds = _BOUNDS.get(value)
+    if bounds is None:
+        bounds = _plain_bounds(value) or _library_bounds(value, file, line, term)
+        _BOUNDS[value] = bounds
+    return bounds
+
+
+# The edtf library parses with pyparsing, ~10 ms a value: a corpus of thousands of documents
+# would spend minutes there.  Values are few (days recur), so they are remembered, and the
+# common forms (a day, a month, a year, an interval of them, open with "..") are computed
+# directly; anything else, and any value that is not a real calendar date, goes to the
+# library, so its answers and its error messages stay the authority.
+_BOUNDS: dict[str, tuple[str | None, str | None]] = {}
+_PLAIN = re.compile(r"([1-9][0-9]{3})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+
+
+def _plain_bounds(value: str) -> tuple[str | None, str | None] | None:
+    if "/" in value:
+        start, _, end = value.partition("/")
+        if start == end == "..":
+            return None
+        low = (None, None) if start == ".." else _plain_date(start)
+        high = (None, None) if end == ".." else _plain_date(end)
+        return None if low is None or high is None else (low[0], high[1])
+    return _plain_date(value)
+
+
+def _plain_date(text: str) -> tuple[str, str] | None:
+    match = _PLAIN.fullmatch(text)
+    if not match:
+        return None
+    year, month, day = match[1], match[2], match[3]
+    try:
+        if day:
+            date(int(year), int(month), int(day))
+            return text, text
+        if month:
+            last = calendar.monthrange(int(year), int(month))[1]
+            return f"{year}-{month}-01", f"{year}-{month}-{last:02d}"
+    except ValueError:   # not a calendar date: the library decides what it means
+        return None
+    return f"{year}-01-01", f"{year}-12-31"
+
+
+def _library_bounds(value: str, file, line, term) -> tuple[str | None, str | None]:
     try:
         parsed = edtf.parse_edtf(value)
         lower, upper = parsed.lower_strict(), parsed.upper_strict()

@@ -7,23 +7,22 @@ failed build changes nothing that is served.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
+import re
 import shutil
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
 import pyoxigraph as ox
 
-from .. import __version__
 from ..store import RELEASES, switch_current
+from . import incremental as increments
 from . import reasoning
 from .ingest import Ingest
+from .release import ReleaseWriter
 
 RAW = "urn:archivekg:raw#"
 INFERRED_INTERNAL = "urn:archivekg:inferred"
@@ -77,109 +76,164 @@ class Progress:
         return _Step()
 
 
-def run_rules(store: ox.Store, folder: Path) -> None:
-    for path in sorted(folder.glob("*.ru")):
+def run_rules(store: ox.Store, folder: Path | list[Path]) -> None:
+    paths = sorted(folder.glob("*.ru")) if isinstance(folder, Path) else folder
+    for path in paths:
         try:
             store.update(path.read_text(encoding="utf-8"))
         except SyntaxError as exc:
             raise SyntaxError(f"{path}: {exc}") from exc
 
 
-def _count(store: ox.Store) -> int:
-    return len(store)
+def entailment_rules(mappings: Path) -> tuple[list[Path], list[Path]]:
+    """The rules of derive/ and entail/ that add triples, and those that only delete.
+
+    Deleting rules (``90-not-again``: an entailment a document already asserts is not
+    repeated) remove copies of triples that stay in another graph, and every rule reads the
+    union of the graphs: so they change nothing a rule sees, and running them once after
+    the fixpoint leaves the same graph as running them in every round, at a fraction of the
+    cost (they join the whole inferred graph with every other graph).
+    """
+    adding, deleting = [], []
+    for folder in ("derive", "entail"):
+        for path in sorted((mappings / "rules" / folder).glob("*.ru")):
+            code = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines()
+                             if not line.lstrip().startswith("#"))
+            (adding if re.search(r"\bINSERT\b", code, re.IGNORECASE) else deleting).append(path)
+    return adding, deleting
+
+
+def entail(store: ox.Store, mappings: Path, after_first_round: Callable[[], None] | None = None) -> None:
+    """Apply the rules until they add nothing (their fixpoint), then the deleting ones.
+
+    ``after_first_round`` runs between the first round and the others (a rebuild adds the
+    unchanged entailments there, see delta.py)."""
+    adding, deleting = entailment_rules(mappings)
+    run_rules(store, adding)
+    if after_first_round is not None:
+        after_first_round()
+    before = -1
+    while before != len(store):
+        before = len(store)
+        run_rules(store, adding)
+    run_rules(store, deleting)
+
+
+def map_documents(store: ox.Store, ingest: Ingest, corpus, mappings: Path) -> None:
+    """Each document's JSON-LD, then the document rules: one named graph per document.
+    Every rule of rules/document/ reads one statement's (or one document's) raw nodes, so
+    mapping documents one at a time or all together gives the same graphs."""
+    for doc_id in sorted(corpus.documents):
+        payload = json.dumps(ingest.document_jsonld(corpus.documents[doc_id]))
+        store.load(payload.encode("utf-8"), format=ox.RdfFormat.JSON_LD)
+    run_rules(store, mappings / "rules" / "document")
+    store.update(f"""PREFIX akgr: <{RAW}>
+        DELETE {{ GRAPH ?st {{ ?s ?p ?o }} }} WHERE {{ ?st a akgr:Statement . GRAPH ?st {{ ?s ?p ?o }} }}""")
 
 
 def build(settings: dict, *, echo: Callable[[str], None] | None = None,
-          validate: bool = True) -> BuildResult:
+          validate: bool = True, incremental: bool = True) -> BuildResult:
+    """Build the release of DATA_DIR.  When only a few documents changed since the served
+    release was built, only they and what they touch are redone (incremental.py); the
+    release is the same, byte for byte, as a full build's.  ``incremental=False`` forces
+    the full build."""
     progress = Progress(echo)
+    build_dir = Path(settings["BUILD_DIR"])
+    # Hashed before anything is read: a file changed during the build is seen as changed next time.
+    with progress.step("find what changed"):
+        state = increments.load(build_dir, settings) if incremental else None
+        files = increments.scan(Path(settings["DATA_DIR"]), state.files if state else None)
+    if state is not None:
+        # Nothing changed: a full build (a build asked for twice is made twice, and its
+        # dumps are the same: that is how determinism is checked).
+        changed = increments.changed_documents(state, files)
+        if changed and len(changed) <= increments.MAX_CHANGED:
+            result = _rebuild(settings, state, files, changed, progress, validate)
+            if result is not None:
+                return result
+    return _full_build(settings, files, progress, validate)
+
+
+def _rebuild(settings, state, files, changed, progress, validate) -> BuildResult | None:
+    base = settings["BASE_IRI"]
+    build_dir = Path(settings["BUILD_DIR"])
+    ingest = Ingest(Path(settings["DATA_DIR"]), Path(settings["MAPPINGS_DIR"]),
+                    reasoning.ontology_files(Path(settings["ONTOLOGY_DIR"])), base)
+    done = increments.rebuild(settings, state, changed, ingest, progress)
+    if done is None:
+        return None
+    writer, corpus = done
+    report = None
+    try:
+        if validate:
+            with progress.step("validate (SHACL)"):
+                from ..validation.engine import validate_store
+                store = ox.Store()
+                store.load(path=str(writer.folder / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+                report = validate_store(store, settings)
+                del store
+                report.raise_for_violations()
+        with progress.step("write the manifest"):
+            release = writer.finish(base, LICENSE)
+    except BaseException:
+        writer.abort()
+        raise
+    switch_current(build_dir, release)
+    _prune(build_dir, keep=release)
+    with progress.step("remember what was built"):
+        increments.save(build_dir, release, settings, files, corpus, writer.offsets,
+                        previous=state, removed=changed - set(corpus.documents))
+    return BuildResult(release, sum(writer.graphs.values()), writer.graphs, progress.timings, report)
+
+
+def _full_build(settings: dict, files: dict[str, tuple], progress: Progress, validate: bool) -> BuildResult:
     base = settings["BASE_IRI"]
     mappings = Path(settings["MAPPINGS_DIR"])
     build_dir = Path(settings["BUILD_DIR"])
-    files = reasoning.ontology_files(Path(settings["ONTOLOGY_DIR"]))
+    ontology = reasoning.ontology_files(Path(settings["ONTOLOGY_DIR"]))
 
     with progress.step("read and check data/"):
-        ingest = Ingest(Path(settings["DATA_DIR"]), mappings, files, base)
+        ingest = Ingest(Path(settings["DATA_DIR"]), mappings, ontology, base)
         corpus = ingest.load()
 
     store = ox.Store()
     with progress.step("close the ontology (owlrl)"):
-        reasoning.load_tbox(store, reasoning.tbox_axioms(files, build_dir / "cache"))
+        reasoning.load_tbox(store, reasoning.tbox_axioms(ontology, build_dir / "cache"))
 
     with progress.step(f"map {len(corpus.documents)} documents (JSON-LD)"):
         store.load(json.dumps(ingest.registry_jsonld(corpus)).encode("utf-8"),
                    format=ox.RdfFormat.JSON_LD)
-        for doc_id in sorted(corpus.documents):
-            payload = json.dumps(ingest.document_jsonld(corpus.documents[doc_id]))
-            store.load(payload.encode("utf-8"), format=ox.RdfFormat.JSON_LD)
-        run_rules(store, mappings / "rules" / "document")
-        store.update(f"""PREFIX akgr: <{RAW}>
-            DELETE {{ GRAPH ?st {{ ?s ?p ?o }} }} WHERE {{ ?st a akgr:Statement . GRAPH ?st {{ ?s ?p ?o }} }}""")
+        map_documents(store, ingest, corpus, mappings)
 
     with progress.step("derive and entail (OWL RL)"):
-        before = -1
-        while before != _count(store):
-            before = _count(store)
-            run_rules(store, mappings / "rules" / "derive")
-            run_rules(store, mappings / "rules" / "entail")
+        entail(store, mappings)
         store.update(f"DROP DEFAULT ; DROP GRAPH <{reasoning.TBOX_GRAPH}> ;"
                      f"MOVE <{INFERRED_INTERNAL}> TO <{base}graph/inferred>")
-        for path in files:
+        for path in ontology:
             store.load(path=str(path), format=ox.RdfFormat.TURTLE,
                        to_graph=ox.NamedNode(f"{base}graph/ontology"))
 
     report = None
-    if validate:
-        with progress.step("validate (SHACL)"):
-            from ..validation.engine import validate_store
-            report = validate_store(store, settings, corpus=corpus)
-            report.raise_for_violations()
-
-    with progress.step("write store and dumps"):
-        release, graphs, total = write_release(store, build_dir, base)
+    writer = ReleaseWriter(build_dir)
+    try:
+        with progress.step("write dumps"):
+            writer.write_dumps(store, PREFIXES)
+        writer.load_store()
+        if validate:
+            with progress.step("validate (SHACL)"):
+                from ..validation.engine import validate_store
+                report = validate_store(store, settings, corpus=corpus)
+                report.raise_for_violations()
+        with progress.step("write the on-disk store (rest)"):
+            release = writer.finish(base, LICENSE)
+    except BaseException:
+        writer.abort()
+        raise
     switch_current(build_dir, release)
     _prune(build_dir, keep=release)
-    return BuildResult(release, total, graphs, progress.timings, report)
-
-
-def write_release(store: ox.Store, build_dir: Path, base: str) -> tuple[Path, dict, int]:
-    releases = build_dir / RELEASES
-    releases.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    tmp = releases / f".partial-{stamp}-{os.getpid()}"
-    final = releases / stamp
-    try:
-        tmp.mkdir()
-        quads = sorted(store, key=lambda q: (str(q.graph_name), str(q.subject),
-                                             str(q.predicate), str(q.object)))
-        graphs: dict[str, int] = {}
-        for quad in quads:
-            graphs[quad.graph_name.value] = graphs.get(quad.graph_name.value, 0) + 1
-        nquads = "".join(_nquad(q) for q in quads)
-        (tmp / "dataset.nq").write_text(nquads, encoding="utf-8")
-        ox.serialize(quads, str(tmp / "dataset.trig"), ox.RdfFormat.TRIG, prefixes=PREFIXES)
-        disk = ox.Store(str(tmp / "store"))
-        disk.bulk_extend(quads)
-        disk.flush()
-        disk.optimize()
-        del disk
-        dumps = {}
-        for name in ("dataset.nq", "dataset.trig"):
-            data = (tmp / name).read_bytes()
-            dumps[name] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-        manifest = {"version": __version__, "base_iri": base,
-                    "built": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                    "triples": len(quads), "graphs": dict(sorted(graphs.items())),
-                    "dumps": dumps, "license": LICENSE}
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return final, graphs, len(quads)
-
-
-def _nquad(quad: ox.Quad) -> str:
-    return f"{quad.subject} {quad.predicate} {quad.object} {quad.graph_name} .\n"
+    with progress.step("remember what was built"):
+        increments.save(build_dir, release, settings, files, corpus, writer.offsets)
+    return BuildResult(release, sum(writer.graphs.values()), writer.graphs, progress.timings, report)
 
 
 def _prune(build_dir: Path, keep: Path) -> None:

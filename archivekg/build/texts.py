@@ -9,7 +9,9 @@ prefix and suffix) and its position in code points (TextPositionSelector).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 CONTEXT_CHARS = 32
 
@@ -36,15 +38,48 @@ class Segment:
     end: int
 
 
-def _pattern(quote: str) -> re.Pattern:
-    words = quote.split()
-    return re.compile(r"\s+".join(re.escape(word) for word in words))
-
-
 def find_all(text: str, quote: str) -> list[Span]:
-    if not quote.split():
+    """Every non-overlapping place of ``quote`` in ``text``, white space matched loosely.
+
+    What the pattern ``word\\s+word...`` would find, found with ``str.find`` in the text with
+    each run of white space written as one space (compiling a pattern for each of a corpus's
+    quotes cost more than the whole rest of reading it).
+    """
+    words = quote.split()
+    if not words:
         return []
-    return [Span(m.start(), m.end()) for m in _pattern(quote).finditer(text)]
+    squeezed, runs = _squeezed(text)
+    needle = " ".join(words)
+    spans, at = [], squeezed.find(needle)
+    while at >= 0:
+        end = at + len(needle)
+        spans.append(Span(_original(runs, at), _original(runs, end - 1) + 1))
+        at = squeezed.find(needle, end)
+    return spans
+
+
+_WHITE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=64)
+def _squeezed(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """``text`` with every run of white space as one space, and where the runs were: pairs
+    (position in the squeezed text just after the run, position in ``text`` after it)."""
+    pieces, runs, last, shift = [], [(0, 0)], 0, 0
+    for match in _WHITE.finditer(text):
+        pieces.append(text[last:match.start()])
+        pieces.append(" ")
+        shift += match.end() - match.start() - 1
+        last = match.end()
+        runs.append((last - shift, last))
+    pieces.append(text[last:])
+    return "".join(pieces), tuple(runs)
+
+
+def _original(runs: tuple[tuple[int, int], ...], position: int) -> int:
+    """The position in the original text of a (non-space) character of the squeezed one."""
+    squeezed_start, original_start = runs[bisect_right(runs, (position, float("inf"))) - 1]
+    return original_start + position - squeezed_start
 
 
 def locate(text: str, quote: str, occurrence: int | None = None) -> Located | str:

@@ -1,0 +1,115 @@
+"""The benchmark's generator and script, small: a 20-document corpus is generated, built with
+validation, rebuilt after a change, served and asked every query.  No timing is asserted
+(benchmarks/README.md: the figures are ratios measured by hand on a quiet machine)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import random
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from archivekg import settings as settings_module
+from archivekg.build import ingest, texts
+from archivekg.build.pipeline import build
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks import run  # noqa: E402
+from benchmarks.generate import generate  # noqa: E402
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_generator_is_deterministic(tmp_path):
+    first = _digests(generate(20, 5, tmp_path / "a"))
+    assert first == _digests(generate(20, 5, tmp_path / "b"))
+    assert first != _digests(generate(20, 6, tmp_path / "c"))
+    assert sum(name.startswith("annotations/") for name in first) == 20
+
+
+def test_a_rebuild_after_a_change_writes_what_a_full_build_writes(tmp_path):
+    data = generate(20, 1, tmp_path / "corpus")
+    settings = settings_module.load({"DATA_DIR": str(data), "BUILD_DIR": str(tmp_path / "build")},
+                                    environ={})
+    build(settings, validate=False)
+    memo = sorted((data / "annotations").glob("memo-*.yaml"))[0]
+    memo.write_text(re.sub(r'(label: "[^"\n]*)"', r'\1, revised"', memo.read_text(encoding="utf-8"),
+                           count=1), encoding="utf-8")
+    rebuilt = build(settings, validate=False)
+    assert any("changed" in step for step in rebuilt.timings), "the rebuild was not incremental"
+    full = build(dict(settings, BUILD_DIR=str(tmp_path / "full")), validate=False, incremental=False)
+    for name in ("dataset.nq", "dataset.trig"):
+        assert (rebuilt.release / name).read_bytes() == (full.release / name).read_bytes(), name
+    assert rebuilt.graphs == full.graphs
+
+
+def test_the_benchmark_builds_validates_serves_and_answers_every_query(tmp_path):
+    out = tmp_path / "result.json"
+    run.main(["--sizes", "20", "--work", str(tmp_path / "work"), "--out", str(out),
+              "--skip", "virtuoso,rdflib,throughput", "--reps", "1", "--heavy-reps", "1"])
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["builds"]["20"]["triples"] > 0
+    assert report["rebuild"]["incremental"] and report["rebuild"]["identical_to_full_build"]
+    assert report["validation"]["results"].get("Violation", 0) == 0
+    latency = report["latency"]
+    assert len(latency) == 3        # in-process (memory, disk) and over HTTP
+    queries = len(run.COMPETENCY) + len(run.HEAVY)
+    for engine, answers in latency.items():
+        assert len(answers) == queries
+        errors = {name: a["rows"] for name, a in answers.items() if isinstance(a["rows"], str)}
+        assert not errors, (engine, errors)
+    reference = latency["pyoxigraph in-process (memory)"]
+    for engine, answers in latency.items():
+        assert {n: a["rows"] for n, a in answers.items()} == {n: a["rows"] for n, a in reference.items()}
+    heavy = {name: reference[name]["rows"] for name in (p.name for p in run.HEAVY)}
+    assert all(heavy.values()), f"heavy queries without an answer on the generated corpus: {heavy}"
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_builds_fast_paths_agree_with_what_they_stand_for(seed):
+    """EDTF bounds computed without the edtf library, and quotes found without a regular
+    expression per quote, agree with the library and the expression."""
+    rng = random.Random(seed)
+    days = [dt.date(1900, 1, 1) + dt.timedelta(days=rng.randrange(30000)) for _ in range(300)]
+    values = [d.isoformat()[:rng.choice((4, 7, 10))] for d in days]
+    values += [f"{a}/{b}" for a, b in zip(values, reversed(values))] + [f"{v}/.." for v in values[:20]]
+    values += ["1955-02-29", "1956-13", "1956-21", "../1956", "1956-03-14/", "0999"]
+    for value in values:
+        fast = ingest._plain_bounds(value)
+        if fast is not None:
+            assert fast == ingest._library_bounds(value, None, None, None), value
+
+    text = (ROOT / "data" / "documents" / "001_233c5a65db9d4a8b.txt").read_text(encoding="utf-8")
+    words = text.split()
+    for _ in range(300):
+        start = rng.randrange(len(words))
+        quote = (" " * rng.randint(1, 2)).join(words[start:start + rng.randint(1, 8)])
+        pattern = re.compile(r"\s+".join(re.escape(w) for w in quote.split()))
+        expected = [(m.start(), m.end()) for m in pattern.finditer(text)]
+        assert [(s.start, s.end) for s in texts.find_all(text, quote)] == expected, quote
+
+
+def test_the_generated_corpus_has_the_shape_the_benchmark_needs(tmp_path):
+    data = generate(200, 1, tmp_path, shipped=False)
+    annotations = "".join(p.read_text(encoding="utf-8") for p in (data / "annotations").glob("*.yaml"))
+    for kind in ("Meeting", "Decree", "Resettlement", "Expulsion", "Appointment", "Criticism"):
+        assert f"type: {kind}" in annotations, kind
+    people = re.findall(r'participant: \[([^\]]*)\]', annotations)
+    counts: dict[str, int] = {}
+    for row in people:
+        for person in re.findall(r'"([^"]+)"', row):
+            counts[person] = counts.get(person, 0) + 1
+    ranked = sorted(counts.values(), reverse=True)
+    assert ranked[0] >= 5 * ranked[len(ranked) // 2], "no long tail: persons recur evenly"
+    shutil.rmtree(data)
