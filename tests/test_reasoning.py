@@ -15,7 +15,7 @@ from pathlib import Path
 import owlrl
 import pyoxigraph as ox
 import rdflib
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import OWL, RDFS
 
 from archivekg.build.reasoning import ontology_files
 

@@ -31,5 +31,5 @@ def build(config, data_dir, build_dir, base_iri, quiet):
     click.echo(f"Built {result.triples} triples in {len(result.graphs)} named graphs: "
                f"{result.release}")
     if not quiet:
-        click.echo(f"Query it:  archivekg query 'SELECT * WHERE {{ ?s ?p ?o }} LIMIT 10'\n"
-                   f"Serve it:  archivekg serve", err=True)
+        click.echo("Query it:  archivekg query 'SELECT * WHERE { ?s ?p ?o } LIMIT 10'\n"
+                   "Serve it:  archivekg serve", err=True)

@@ -16,16 +16,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import SourceError
+from ..rdfformats import FORMATS, known_extensions, name_for
 from .slices import Unit
 
-FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML,
-}
-EXTENSIONS = {
-    ".ttl": "turtle", ".turtle": "turtle", ".nt": "ntriples", ".nq": "nquads", ".trig": "trig",
-    ".jsonld": "jsonld", ".json": "jsonld", ".rdf": "rdfxml", ".owl": "rdfxml", ".xml": "rdfxml",
-}
 MEDIA_TYPES = {
     "text/turtle": "turtle", "application/x-turtle": "turtle", "application/n-triples": "ntriples",
     "application/n-quads": "nquads", "application/trig": "trig", "application/ld+json": "jsonld",
@@ -43,9 +36,9 @@ class Loaded:
 def format_for(path: Path, given: str | None) -> str:
     if given:
         return given
-    name = EXTENSIONS.get(path.suffix.lower())
+    name = name_for(path)
     if name is None:
-        known = ", ".join(sorted(EXTENSIONS))
+        known = known_extensions()
         raise SourceError(f"cannot tell the RDF format from the extension {path.suffix or '(none)'!r}; "
                           f"name the file with one of {known}, or give --input-format", file=str(path))
     return name

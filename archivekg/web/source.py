@@ -17,27 +17,14 @@ import pyoxigraph as ox
 
 from .. import store as build_store
 from ..errors import BuildMissing, SourceError
-
-EXTENSIONS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-}
-
+from ..rdfformats import FORMATS, known_extensions, name_for
 
 def rdf_format(path: Path) -> ox.RdfFormat:
-    fmt = EXTENSIONS.get(path.suffix.lower())
-    if fmt is None:
-        known = ", ".join(sorted(EXTENSIONS))
+    name = name_for(path)
+    if name is None:
         raise SourceError(f"cannot tell the RDF format from the extension {path.suffix!r} "
-                          f"(known extensions: {known})", file=str(path))
-    return fmt
+                          f"(known extensions: {known_extensions()})", file=str(path))
+    return FORMATS[name]
 
 
 def load_files(paths: list[str]) -> ox.Store:
