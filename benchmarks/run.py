@@ -442,18 +442,21 @@ def main(argv: list[str] | None = None) -> None:
     largest = max(sizes)
     data, out = work / f"corpus-{largest}" / "data", work / f"build-{largest}"
     if "rebuild" not in skip:
-        # Twice: the build's own work (validation off), then what `archivekg build` does.
-        for key, validate in (("rebuild_without_validation", False), ("rebuild", True)):
+        # Twice: what `archivekg build` does, then the build's own work (validation off).  In
+        # this order: a release built without validation leaves no results for the next
+        # rebuild to keep, and that one validates everything.
+        for key, validate in (("rebuild", True), ("rebuild_without_validation", False)):
             changed = change_one_document(data, len(report))
             log(f"rebuild after changing {changed} (validation {'on' if validate else 'off'})")
             report[key] = build(data, out, validate=validate)
             report[key]["changed"] = changed
         if "verify" not in skip:
-            log("verify: a full build of the changed corpus gives the same dumps")
+            log("verify: a full build of the changed corpus gives the same dumps as the last rebuild")
             fresh = work / f"build-{largest}-verify"
             shutil.rmtree(fresh, ignore_errors=True)
-            same = build(data, fresh, validate=False, incremental=False)["dumps"] == report["rebuild"]["dumps"]
-            report["rebuild"]["identical_to_full_build"] = same
+            last = report["rebuild_without_validation"]
+            last["identical_to_full_build"] = \
+                build(data, fresh, validate=False, incremental=False)["dumps"] == last["dumps"]
             shutil.rmtree(fresh, ignore_errors=True)
     release = (out / "current").resolve()
 
@@ -562,7 +565,7 @@ def targets(report: dict, largest: int) -> list[dict]:
         add("full build peak memory: < 4 GiB", f"{full['peak_mib']:,} MiB", full["peak_mib"] < 4096)
     if "rebuild" in report:
         rebuild, bare = report["rebuild"], report["rebuild_without_validation"]
-        same = rebuild.get("identical_to_full_build")
+        same = bare.get("identical_to_full_build")
         validation = rebuild["steps"].get("validate (SHACL)", 0)
         add("rebuild after a one-document change: < 3 s", f"{rebuild['seconds']:.2f} s, of which "
             f"validation {validation:.2f} s; without validation {bare['seconds']:.2f} s",

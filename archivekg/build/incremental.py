@@ -52,13 +52,16 @@ class State:
     documents: dict[str, DocumentState]
     registry_refers: set[str]
     offsets: dict[str, tuple[int, int]]  # N-Quads byte range of each graph
+    validation: list | None = None       # the release's validation results (None: not validated)
 
 
 def fingerprint(settings: dict) -> str:
     """What, besides data/, decides the build: a change to any of it means a full build."""
     digest = hashlib.sha256(f"{__version__}\0{settings['BASE_IRI']}\0"
                             f"{Path(settings['DATA_DIR']).resolve()}".encode())
-    folders = [Path(settings["MAPPINGS_DIR"]), Path(settings["ONTOLOGY_DIR"]), Path(__file__).parent]
+    # The shapes and the validation code too: a rebuild keeps the previous validation results.
+    folders = [Path(settings["MAPPINGS_DIR"]), Path(settings["ONTOLOGY_DIR"]), Path(settings["SHAPES_DIR"]),
+               Path(__file__).parent, Path(__file__).parent.parent / "validation"]
     for folder in folders:
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
             digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
@@ -91,7 +94,7 @@ def scan(data_dir: Path, known: dict[str, tuple] | None = None) -> dict[str, tup
 
 def save(build_dir: Path, release: Path, settings: dict, files: dict[str, tuple], corpus,
          offsets: dict[str, tuple[int, int]], previous: State | None = None,
-         removed: set[str] = frozenset()) -> None:
+         removed: set[str] = frozenset(), validation: list | None = None) -> None:
     """Record the state of a full build (``corpus`` complete) or of a rebuild (``previous``
     updated with the changed documents of ``corpus`` and without the ``removed`` ones)."""
     if previous is None:
@@ -117,7 +120,8 @@ def save(build_dir: Path, release: Path, settings: dict, files: dict[str, tuple]
             relative.add(f"annotations/{doc.annotations.path.name}")
         documents[doc_id] = DocumentState(relative, defines, refers - defines)
         ids.update({i: corpus.ids[i] for i in defines})
-    state = State(fingerprint(settings), release.name, files, ids, documents, registry_refers, offsets)
+    state = State(fingerprint(settings), release.name, files, ids, documents, registry_refers, offsets,
+                  validation)
     cache = Path(build_dir) / "cache"
     cache.mkdir(parents=True, exist_ok=True)
     with (cache / f"{STATE}.tmp").open("wb") as handle:
@@ -160,9 +164,8 @@ def changed_documents(state: State, files: dict[str, tuple]) -> set[str] | None:
 
 
 def rebuild(settings: dict, state: State, changed: set[str], ingest, progress):
-    """The new release, written but for its manifest (a ReleaseWriter to finish or abort),
-    and the corpus of the changed documents; None when only a full build can do it (or say
-    in its own words what is wrong)."""
+    """The new release, written but for its manifest (``Rebuilt``), or None when only a full
+    build can do it (or say in its own words what is wrong)."""
     from .pipeline import PREFIXES, entail, map_documents
     from .release import ReleaseWriter
     base = settings["BASE_IRI"]
@@ -210,7 +213,7 @@ def rebuild(settings: dict, state: State, changed: set[str], ingest, progress):
         with progress.step("write the release from the previous one"):
             offsets, counts, writer.dumps = splice.splice(previous, writer.folder, state.offsets,
                                                           edit, PREFIXES)
-            splice.apply_to_store(old, writer.folder / "store", edit)
+            new = splice.apply_to_store(old, writer.folder / "store", edit)
             graphs = dict(read_manifest(previous)["graphs"])
             graphs[edit.inferred] += len(entailments) - len(edit.removed)
             for iri, count in counts.items():
@@ -222,7 +225,27 @@ def rebuild(settings: dict, state: State, changed: set[str], ingest, progress):
     except BaseException:
         writer.abort()
         raise
-    return writer, corpus
+    return Rebuilt(writer, corpus, new, {c.graph.value for c in changes}, _difference(changes, edit))
+
+
+@dataclass
+class Rebuilt:
+    writer: object                       # release.ReleaseWriter, to finish or abort
+    corpus: object                       # the changed documents (ingest.Corpus)
+    store: ox.Store                      # the new release's store, open
+    graphs: set[str]                     # the changed graphs' IRIs
+    changed: list[ox.Quad]               # the quads added or removed, asserted and entailed
+
+
+def _difference(changes: list, edit) -> list[ox.Quad]:
+    """The symmetric difference of the previous and the new release."""
+    found: set = set()
+    for change in changes:
+        found |= set(change.before) ^ set(change.after)
+    inferred = ox.NamedNode(edit.inferred)
+    removed = set(ox.parse(b"".join(edit.removed), format=ox.RdfFormat.N_QUADS))
+    added = {ox.Quad(t.subject, t.predicate, t.object, inferred) for t in edit.entailments}
+    return sorted(found | (removed ^ added), key=str)
 
 
 def _strings(data) -> set[str]:

@@ -156,34 +156,39 @@ def build(settings: dict, *, echo: Callable[[str], None] | None = None,
 
 def _rebuild(settings, state, files, changed, progress, validate) -> BuildResult | None:
     base = settings["BASE_IRI"]
-    build_dir = Path(settings["BUILD_DIR"])
     ingest = Ingest(Path(settings["DATA_DIR"]), Path(settings["MAPPINGS_DIR"]),
                     reasoning.ontology_files(Path(settings["ONTOLOGY_DIR"])), base)
     done = increments.rebuild(settings, state, changed, ingest, progress)
     if done is None:
         return None
-    writer, corpus = done
+    writer, corpus = done.writer, done.corpus
     report = None
     try:
         if validate:
             with progress.step("validate (SHACL)"):
-                from ..validation.engine import validate_store
-                store = ox.Store()
-                store.load(path=str(writer.folder / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
-                report = validate_store(store, settings)
-                del store
+                report = _validate_rebuilt(settings, state, done)
                 report.raise_for_violations()
+        del done.store
         with progress.step("write the manifest"):
             release = writer.finish(base, LICENSE)
     except BaseException:
         writer.abort()
         raise
-    switch_current(build_dir, release)
-    _prune(build_dir, keep=release)
-    with progress.step("remember what was built"):
-        increments.save(build_dir, release, settings, files, corpus, writer.offsets,
-                        previous=state, removed=changed - set(corpus.documents))
-    return BuildResult(release, sum(writer.graphs.values()), writer.graphs, progress.timings, report)
+    return _publish(settings, release, writer, files, corpus, progress, report,
+                    previous=state, removed=changed - set(corpus.documents))
+
+
+def _validate_rebuilt(settings: dict, state, done):
+    """What the change can alter, with the previous results for the rest; all of it when the
+    previous release was built without validation."""
+    if state.validation is not None:
+        from ..validation.change import validate_change
+        return validate_change(done.store, settings, corpus=done.corpus, graphs=done.graphs,
+                               changed=done.changed, previous=state.validation)
+    from ..validation.engine import validate_store
+    store = ox.Store()
+    store.load(path=str(done.writer.folder / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+    return validate_store(store, settings)
 
 
 def _full_build(settings: dict, files: dict[str, tuple], progress: Progress, validate: bool) -> BuildResult:
@@ -229,10 +234,18 @@ def _full_build(settings: dict, files: dict[str, tuple], progress: Progress, val
     except BaseException:
         writer.abort()
         raise
+    return _publish(settings, release, writer, files, corpus, progress, report)
+
+
+def _publish(settings: dict, release: Path, writer, files, corpus, progress: Progress, report,
+             **rebuilt) -> BuildResult:
+    """Serve the finished release, and remember what the next build needs (incremental.py)."""
+    build_dir = Path(settings["BUILD_DIR"])
     switch_current(build_dir, release)
     _prune(build_dir, keep=release)
     with progress.step("remember what was built"):
-        increments.save(build_dir, release, settings, files, corpus, writer.offsets)
+        increments.save(build_dir, release, settings, files, corpus, writer.offsets,
+                        validation=report.results if report is not None else None, **rebuilt)
     return BuildResult(release, sum(writer.graphs.values()), writer.graphs, progress.timings, report)
 
 

@@ -265,8 +265,8 @@ def _write(data: mmap.mmap, parts: list, path: Path, digest_out: dict) -> None:
     digest_out.update(bytes=size, sha256=digest.hexdigest())
 
 
-def apply_to_store(old_store: ox.Store, folder: Path, edit: Edit) -> None:
-    """A hard-linked backup of the previous store, with the edit applied."""
+def apply_to_store(old_store: ox.Store, folder: Path, edit: Edit) -> ox.Store:
+    """A hard-linked backup of the previous store, with the edit applied (returned open)."""
     old_store.backup(str(folder))
     store = ox.Store(str(folder))
     for iri, quads in edit.graphs.items():
@@ -279,3 +279,4 @@ def apply_to_store(old_store: ox.Store, folder: Path, edit: Edit) -> None:
     inferred = ox.NamedNode(edit.inferred)
     store.extend(ox.Quad(t.subject, t.predicate, t.object, inferred) for t in edit.entailments)
     store.flush()
+    return store

@@ -183,29 +183,38 @@ class _Job:
 
 
 def _validate(store: ox.Store, layout: Layout, settings: dict, texts, attribution: Attribution,
-              subject: str, *, workers: int | None = None) -> Report:
+              subject: str, *, workers: int | None = None, jobs=None, units=None,
+              kept: list[Result] = ()) -> Report:
+    """Run ``jobs`` (default: every pass over the whole layout) on ``units`` (default: all);
+    ``kept``: results of an earlier validation that the jobs do not redo."""
     started = time.perf_counter()
     library = load_shapes(settings["SHAPES_DIR"])
     report = Report(subject, base_iri=settings["BASE_IRI"])
-    parts = {unit.name: Part(unit.name, _count(store, unit.graph)) for unit in layout.units}
+    units = layout.units if units is None else units
+    parts = {unit.name: Part(unit.name, _count(store, unit.graph)) for unit in units}
     total = sum(part.triples for part in parts.values())
-    if layout.inferred:
+    if layout.inferred and jobs is None:
         total += _count(store, layout.inferred)
     if workers is None:
         workers = default_workers(total)
-    raw: list[tuple[dict, Unit | None]] = []
-    jobs = _jobs(store, layout, library, texts, report, str(settings["SHAPES_DIR"]))
+    raw: list[tuple[dict, Unit | None, str]] = []
+    if jobs is None:
+        jobs = _jobs(store, layout, library, texts, report, str(settings["SHAPES_DIR"]))
     for job, (found, seconds) in map_bounded(_run_job, jobs, workers):
         unit = job.piece.unit if job.scope != str(AKGSH.WholeCorpus) else None
-        raw += [(result, unit) for result in found]
+        raw += [(result, unit, job.scope) for result in found]
         if unit is not None and unit.name in parts:
             parts[unit.name].seconds += seconds
         elif unit is None:
             parts["whole corpus"] = Part("whole corpus", len(job.piece.triples), seconds)
 
     seen = set()
-    for found, unit in raw:
-        result = _result(found, unit, library, attribution)
+    for result in kept:
+        if result.key not in seen:
+            seen.add(result.key)
+            report.results.append(result)
+    for found, unit, scope in raw:
+        result = _result(found, unit, library, attribution, scope)
         if result.key not in seen:
             seen.add(result.key)
             report.results.append(result)
@@ -281,13 +290,15 @@ def _pyshacl(data, shapes: rdflib.Graph, *, advanced: bool) -> list[dict]:
     return found
 
 
-def _result(found: dict, unit: Unit | None, library: ShapeLibrary, attribution: Attribution) -> Result:
+def _result(found: dict, unit: Unit | None, library: ShapeLibrary, attribution: Attribution,
+            scope: str) -> Result:
     info = library.describe(found["shape"])
     group, document, sources = attribution.locate(found["focus"], found["path"], found["value"], unit)
     return Result(severity=found["severity"], shape=found["shape"], shape_name=info.name,
                   message=found["message"] or info.message, focus=found["focus"],
                   path=found["path"], value=found["value"], component=found["component"],
-                  group=group, document=document, sources=sources)
+                  group=group, document=document, sources=sources, scope=scope,
+                  graph=unit.graph if unit is not None else None)
 
 
 # ---------------------------------------------------------------------- document texts

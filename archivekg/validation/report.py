@@ -50,6 +50,10 @@ class Result:
     group: str = ""                  # heading of the report section: a document id, "registries", a file
     document: rdflib.URIRef | None = None
     sources: tuple[Source, ...] = ()
+    # Which pass found it (an akgsh scope) and the graph it validated (None: the whole
+    # corpus): what a rebuild needs to know which results a change can alter.
+    scope: str = ""
+    graph: str | None = None
 
     @property
     def key(self) -> tuple:

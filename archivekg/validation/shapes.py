@@ -14,6 +14,7 @@ core constraints or SPARQL ones, never both, and ``load`` refuses a file that mi
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +54,10 @@ class ScopedShapes:
     advanced: bool                       # SPARQL-based targets need pyshacl's advanced mode
     target_classes: frozenset
     target_predicates: frozenset
+    # Every IRI the shapes name (in their triples and in their SPARQL), as strings; None when
+    # a shape reads more than it names (sh:closed): a change to data whose predicates and
+    # classes are not among them cannot change what the shapes find.
+    reads: frozenset | None = None
 
 
 @dataclass
@@ -108,11 +113,35 @@ def _load(folder: Path, stamp: tuple) -> ShapeLibrary:
             sparql=sparql if any(_named_shapes(sparql)) else None,
             advanced=(None, SH.target, None) in sparql,
             target_classes=frozenset(o for g in graphs for o in g.objects(None, SH.targetClass)),
-            target_predicates=frozenset(o for g in graphs for o in g.objects(None, SH.targetSubjectsOf)))
+            target_predicates=frozenset(o for g in graphs for o in g.objects(None, SH.targetSubjectsOf)),
+            reads=_reads(core + sparql))
         if scope == AKGSH.WholeCorpus and scopes[scope].advanced:
             raise ConfigError("a SPARQL-based target (sh:target) is supported only in files of scope "
                               "akgsh:PerGraph; the whole-corpus pass selects its nodes by class and property")
     return ShapeLibrary(folder, files, everything, scopes, info)
+
+
+_IRI_REF = re.compile(r"<([^<>\"{}|^`\\\s]*)>")
+_PREFIXED = re.compile(r"(?<![\w<])([A-Za-z][\w.-]*)?:([\w-]+)")
+# A triple pattern with a variable predicate (`?s ?p ?o`, `; ?p ?o`) reads every predicate.
+_ANY_PREDICATE = re.compile(r"(?:[?$]\w+|;)\s+[?$]\w+\s+[?$<\"\w_:]")
+
+
+def _reads(shapes: rdflib.Graph) -> frozenset | None:
+    if (None, SH.closed, rdflib.Literal(True)) in shapes:
+        return None
+    names = {str(term) for triple in shapes for term in triple if isinstance(term, rdflib.URIRef)}
+    declared = {str(shapes.value(d, SH.prefix)): str(shapes.value(d, SH.namespace))
+                for d in shapes.subjects(SH.prefix, None)}
+    for query in shapes.objects(None, SH.select):
+        names.update(_IRI_REF.findall(str(query)))
+        for prefix, local in _PREFIXED.findall(str(query)):
+            if (prefix or "") in declared:
+                names.add(declared[prefix or ""] + local)
+        if _ANY_PREDICATE.search(str(query).split("{", 1)[-1]):
+            return None
+    names.add(str(RDF.type))               # SPARQL's `a`
+    return frozenset(names)
 
 
 def _parse(path: Path) -> rdflib.Graph:

@@ -1,0 +1,152 @@
+"""Validating what a change of a few documents can alter, and keeping the rest.
+
+A full validation of the built graph costs minutes at ten thousand documents; a rebuild after
+one changed document must take seconds.  Each pass of slices.py sees a known part of the data,
+so a change alters only the results of the passes whose part it alters:
+
+- per graph: the changed documents' graphs;
+- per node: the nodes with a changed triple about them or pointing at them (asserted or
+  entailed), and the neighbours of a node whose classes changed (a node's pass sees its
+  neighbours' classes).  They are validated with the same slices as in a full validation;
+- whole corpus: redone when a changed triple has a predicate (or, for rdf:type, a class)
+  its shapes name (shapes.ScopedShapes.reads), else kept.
+
+Every other result of the previous validation is kept as it was.  The rebuild tests compare
+the report with that of a full validation.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import pyoxigraph as ox
+
+from .attribution import Attribution
+from .engine import _CorpusTexts, _Job, _validate, store_layout
+from .report import Report, Result
+from .shapes import load as load_shapes
+from .slices import CHUNK_NODES, RDF_TYPE, Layout, Slice, _describe, corpus_slice, graph_slice
+from .terms import AKGSH, to_rdflib
+
+
+def validate_change(store: ox.Store, settings: dict, *, corpus, graphs: set[str],
+                    changed: Iterable[ox.Quad], previous: list[Result]) -> Report:
+    """Validate ``store`` (the new release) after a change of the document ``graphs`` (IRIs)
+    whose quads differ by ``changed`` (the symmetric difference, asserted and entailed),
+    keeping the ``previous`` results (of the release before) the change cannot alter."""
+    base = settings["BASE_IRI"]
+    library = load_shapes(settings["SHAPES_DIR"])
+    layout = store_layout(store, base, corpus)
+    changed = list(changed)
+    nodes = _affected_nodes(store, layout, changed)
+    whole = library.scopes.get(AKGSH.WholeCorpus)
+    redo_corpus = whole is not None and _reads_any(whole.reads, changed)
+
+    plain_nodes = {to_rdflib(node) for node in nodes}
+    kept = [r for r in previous
+            if not (r.scope == str(AKGSH.PerGraph) and r.graph in graphs)
+            and not (r.scope == str(AKGSH.PerNode) and r.focus in plain_nodes)
+            and not (r.scope == str(AKGSH.WholeCorpus) and redo_corpus)]
+    units = [unit for unit in layout.units if unit.graph in graphs]
+    report_notes: list[str] = []
+
+    def jobs() -> Iterator[_Job]:
+        shapes_dir = str(settings["SHAPES_DIR"])
+        texts = _CorpusTexts(corpus, base)
+        if AKGSH.PerGraph in library.scopes:
+            for unit in units:
+                piece = graph_slice(store, unit)
+                report_notes.extend(texts.add_to(piece, store, unit))
+                yield _Job(str(AKGSH.PerGraph), piece, shapes_dir)
+        if AKGSH.PerNode in library.scopes:
+            for piece in _node_slices(store, layout, nodes):
+                yield _Job(str(AKGSH.PerNode), piece, shapes_dir)
+        if redo_corpus:
+            piece = corpus_slice(store, layout, whole.target_classes, whole.target_predicates)
+            yield _Job(str(AKGSH.WholeCorpus), piece, shapes_dir)
+
+    attribution = Attribution(store, layout, base_iri=base, corpus=corpus,
+                              mappings_dir=Path(settings["MAPPINGS_DIR"]))
+    subject = (f"the change of {len(graphs)} document graph(s) of {settings['DATA_DIR']} "
+               f"({len(nodes)} node(s) it touches; the other results are those of the previous build)")
+    report = _validate(store, layout, settings, None, attribution, subject, workers=1,
+                       jobs=jobs(), units=units, kept=kept)
+    report.notes.extend(report_notes)
+    return report
+
+
+def _affected_nodes(store: ox.Store, layout: Layout, changed: list[ox.Quad]) -> set:
+    """The nodes whose per-node slice (slices._describe) the changed quads alter."""
+    data = layout.data_graphs
+    nodes, retyped = set(), set()
+    for quad in changed:
+        nodes.add(quad.subject)
+        if not isinstance(quad.object, ox.Literal):
+            nodes.add(quad.object)
+        if quad.predicate == RDF_TYPE:
+            retyped.add(quad.subject)
+    for node in retyped:
+        for quad in store.quads_for_pattern(node, None, None):
+            if quad.graph_name in data and not isinstance(quad.object, ox.Literal):
+                nodes.add(quad.object)
+        for quad in store.quads_for_pattern(None, None, node):
+            if quad.graph_name in data:
+                nodes.add(quad.subject)
+    return {node for node in nodes if not isinstance(node, ox.Literal)}
+
+
+def _node_slices(store: ox.Store, layout: Layout, nodes: set) -> Iterator[Slice]:
+    """The slices of ``nodes`` in their home units, as slices.node_slices cuts them."""
+    units = list(layout.units) + ([layout.extra] if layout.extra else [])
+    by_unit: dict[int, list] = {}
+    homes: dict = {}
+    for node in nodes:
+        index = _home(store, layout, node, homes, set())
+        if index is not None:
+            by_unit.setdefault(index, []).append(node)
+    data = layout.data_graphs
+    for index in sorted(by_unit):
+        members = sorted(by_unit[index], key=str)
+        for start in range(0, len(members), CHUNK_NODES):
+            focus = set(members[start:start + CHUNK_NODES])
+            yield Slice(units[index], _describe(store, focus, data, incoming=True), focus)
+
+
+def _home(store: ox.Store, layout: Layout, node, homes: dict, visiting: set) -> int | None:
+    """slices._homes for one node: the first unit that types it, else the first where it is
+    a subject; a node only the entailments describe goes with a node that points at it."""
+    if node in homes:
+        return homes[node]
+    order = {unit.graph: index for index, unit in enumerate(layout.units)}
+    found = None
+    for pattern in ((node, RDF_TYPE, None), (node, None, None)):
+        indexes = [order[q.graph_name.value] for q in store.quads_for_pattern(*pattern)
+                   if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in order]
+        if indexes:
+            found = min(indexes)
+            break
+    if found is None and layout.inferred:
+        inferred = ox.NamedNode(layout.inferred)
+        if any(True for _ in store.quads_for_pattern(node, None, None, inferred)):
+            visiting.add(node)
+            data = layout.data_graphs
+            for quad in store.quads_for_pattern(None, None, node):
+                if quad.graph_name in data and quad.subject not in visiting:
+                    found = _home(store, layout, quad.subject, homes, visiting)
+                    if found is not None:
+                        break
+            if found is None:
+                found = len(order)            # layout.extra
+    homes[node] = found
+    return found
+
+
+def _reads_any(reads: frozenset | None, changed: list[ox.Quad]) -> bool:
+    if reads is None:
+        return bool(changed)
+    for quad in changed:
+        if quad.predicate.value in reads and (
+                quad.predicate != RDF_TYPE or getattr(quad.object, "value", None) in reads):
+            return True
+    return False

@@ -1,0 +1,117 @@
+"""A rebuild validates only what the change can alter and keeps the previous results for the
+rest (archivekg/validation/change.py): its report must be the report of a full validation of
+the same data, result for result, whatever kind of change it is."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from archivekg import settings as settings_module
+from archivekg.build.pipeline import build
+from archivekg.errors import ValidationFailed
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.generate import generate  # noqa: E402
+
+
+def _seen(report) -> list[tuple]:
+    return sorted((r.key, r.severity, r.group, str(r.document), tuple(map(str, r.sources)), r.message)
+                  for r in report.results)
+
+
+def _edit(path: Path, pattern: str, replacement: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    edited, count = re.subn(pattern, replacement, text, count=1)
+    assert count == 1, f"{path.name}: {pattern!r} not found"
+    path.write_text(edited, encoding="utf-8")
+
+
+SHIPPED = {p.stem for p in (ROOT / "data" / "annotations").glob("*.yaml")}
+
+
+def _statement_with(data: Path, needle: str) -> Path:
+    for path in sorted((data / "annotations").glob("*.yaml")):
+        if path.stem not in SHIPPED and needle in path.read_text(encoding="utf-8"):
+            return path
+    raise AssertionError(f"no synthetic annotation file with {needle!r}")
+
+
+CHANGES = {
+    # a label: the per-node pass of one node
+    "label": lambda data: _edit(_statement_with(data, "\n    label: "), r'(\n    label: "[^"\n]*)"',
+                                r'\1 (revised)"'),
+    # a doubt without its reason: a warning of the per-graph pass appears
+    "doubt": lambda data: _edit(_statement_with(data, "\n  - quote: "), r'(\n  - quote: [^\n]*\n)',
+                                r'\1    certainty: probable\n'),
+    # a statement removed: its factoid, selectors and mentions go, with their results
+    "removal": lambda data: _remove_statement_about_the_document(data),
+}
+
+
+def _remove_statement_about_the_document(data: Path) -> None:
+    for path in sorted((data / "annotations").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        document = re.search(r"^document: (\S+)", text, re.MULTILINE).group(1)
+        if document in SHIPPED:
+            continue
+        block = re.compile(rf"\n  - quote: [^\n]*\n    subject: {re.escape(document)}\n(?:    [^\n]*\n|      [^\n]*\n)+")
+        if block.search(text):
+            path.write_text(block.sub("\n", text, count=1), encoding="utf-8")
+            return
+    raise AssertionError("no statement about its own document to remove")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("incremental")
+    data = generate(20, 3, folder / "corpus")
+    return folder, data
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_a_rebuilds_report_is_a_full_validations_report(corpus, tmp_path, change):
+    folder, pristine = corpus
+    data = tmp_path / "data"
+    shutil.copytree(pristine, data)
+    settings = settings_module.load({"DATA_DIR": str(data), "BUILD_DIR": str(tmp_path / "build")},
+                                    environ={})
+    build(settings)
+    CHANGES[change](data)
+    rebuilt = build(settings)
+    assert "validate (SHACL)" in rebuilt.timings
+    assert any(step.startswith("read and check 1 changed") for step in rebuilt.timings), \
+        "the rebuild was not incremental"
+    assert "previous build" in rebuilt.validation.subject
+    full = build(dict(settings, BUILD_DIR=str(tmp_path / "full")), incremental=False)
+    assert _seen(rebuilt.validation) == _seen(full.validation)
+    # and a second change on top of the first keeps agreeing
+    CHANGES["label"](data)
+    again = build(settings)
+    assert "previous build" in again.validation.subject
+    full = build(dict(settings, BUILD_DIR=str(tmp_path / "full")), incremental=False)
+    assert _seen(again.validation) == _seen(full.validation)
+
+
+def test_a_violation_found_by_a_rebuild_fails_it_and_keeps_the_release(corpus, tmp_path):
+    folder, pristine = corpus
+    data = tmp_path / "data"
+    shutil.copytree(pristine, data)
+    settings = settings_module.load({"DATA_DIR": str(data), "BUILD_DIR": str(tmp_path / "build")},
+                                    environ={})
+    first = build(settings)
+    path = _statement_with(data, "\n      tookPlaceAt: ")
+    person = re.search(r'\n      hostedBy: "?([\w-]+)', "".join(
+        p.read_text(encoding="utf-8") for p in sorted((data / "annotations").glob("*.yaml")))).group(1)
+    _edit(path, r'(\n      tookPlaceAt: )"?[\w-]+"?', rf'\1"{person}"')
+    with pytest.raises(ValidationFailed) as failed:
+        build(settings)
+    assert "tookPlaceAt" in str(failed.value) and person in str(failed.value)
+    assert "the change of 1 document graph" in str(failed.value), "not found by the rebuild"
+    assert (tmp_path / "build" / "current").resolve() == first.release
