@@ -89,6 +89,8 @@ def test_a_rebuilds_report_is_a_full_validations_report(corpus, tmp_path, change
     assert any(step.startswith("read and check 1 changed") for step in rebuilt.timings), \
         "the rebuild was not incremental"
     assert "previous build" in rebuilt.validation.subject
+    if change == "label":        # no predicate or class the identity shapes read
+        assert "whole corpus" not in {part.name for part in rebuilt.validation.parts}
     full = build(dict(settings, BUILD_DIR=str(tmp_path / "full")), incremental=False)
     assert _seen(rebuilt.validation) == _seen(full.validation)
     # and a second change on top of the first keeps agreeing
@@ -115,3 +117,49 @@ def test_a_violation_found_by_a_rebuild_fails_it_and_keeps_the_release(corpus, t
     assert "tookPlaceAt" in str(failed.value) and person in str(failed.value)
     assert "the change of 1 document graph" in str(failed.value), "not found by the rebuild"
     assert (tmp_path / "build" / "current").resolve() == first.release
+
+
+def test_the_whole_corpus_pass_is_redone_only_for_what_its_shapes_read():
+    import pyoxigraph as ox
+
+    from archivekg.validation.change import _reads_any
+    from archivekg.validation.shapes import load
+    from archivekg.validation.terms import AKGSH
+
+    reads = load(ROOT / "shapes").scopes[AKGSH.WholeCorpus].reads
+    akg, graph = "https://w3id.org/archivekg/ontology#", ox.NamedNode("urn:g")
+    thing = ox.NamedNode("https://w3id.org/archivekg/id/x")
+
+    def quad(predicate, obj):
+        return ox.Quad(thing, ox.NamedNode(predicate), obj, graph)
+
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    assert _reads_any(reads, [quad(rdf_type, ox.NamedNode(akg + "Person"))])
+    assert _reads_any(reads, [quad(akg + "wikidata", ox.Literal("Q1"))])
+    assert _reads_any(reads, [quad(akg + "possiblySameAs", ox.NamedNode(akg + "y"))])
+    assert not _reads_any(reads, [quad(rdf_type, ox.NamedNode(akg + "Meeting"))])
+    assert not _reads_any(reads, [quad(akg + "label", ox.Literal("a label"))])
+    assert not _reads_any(reads, [quad("http://www.w3.org/2000/01/rdf-schema#label", ox.Literal("a label"))])
+    assert _reads_any(None, [quad(akg + "label", ox.Literal("a label"))])     # sh:closed: all
+
+
+def test_kept_results_are_unpickled_once_and_stored_once():
+    import rdflib
+
+    from archivekg.validation.report import Report, Result, Stored
+
+    def result(n: int, severity: str = "Warning") -> Result:
+        return Result(severity=severity, shape=rdflib.URIRef(f"urn:shape:{n}"), shape_name=f"shape {n}",
+                      message="m", focus=rdflib.URIRef(f"urn:node:{n}"), path=None, value=None,
+                      component=rdflib.URIRef("urn:c"), scope="urn:scope", graph="urn:g")
+
+    report = Report("test", found=[result(1, "Violation")], kept=[Stored.of(result(2)), Stored.of(result(3))])
+    assert (report.violations, report.warnings) == (1, 2)
+    assert report.kept                                      # counting unpickles nothing
+    first = report.stored()
+    assert [s.focus for s in first] == ["<urn:node:1>", "<urn:node:2>", "<urn:node:3>"]
+    assert [r.focus for r in report.results] == [rdflib.URIRef(f"urn:node:{n}") for n in (1, 2, 3)]
+    assert not report.kept
+    again = report.stored()
+    assert [s.focus for s in again] == [s.focus for s in first]
+    assert again[1] is first[1] and again[2] is first[2]         # not pickled again

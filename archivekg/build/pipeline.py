@@ -245,7 +245,7 @@ def _publish(settings: dict, release: Path, writer, files, corpus, progress: Pro
     _prune(build_dir, keep=release)
     with progress.step("remember what was built"):
         increments.save(build_dir, release, settings, files, corpus, writer.offsets,
-                        validation=report.results if report is not None else None, **rebuilt)
+                        validation=report.stored() if report is not None else None, **rebuilt)
     return BuildResult(release, sum(writer.graphs.values()), writer.graphs, progress.timings, report)
 
 

@@ -24,14 +24,14 @@ import pyoxigraph as ox
 
 from .attribution import Attribution
 from .engine import _CorpusTexts, _Job, _validate, store_layout
-from .report import Report, Result
+from .report import Report, Stored
 from .shapes import load as load_shapes
 from .slices import CHUNK_NODES, RDF_TYPE, Layout, Slice, _describe, corpus_slice, graph_slice
 from .terms import AKGSH, to_rdflib
 
 
 def validate_change(store: ox.Store, settings: dict, *, corpus, graphs: set[str],
-                    changed: Iterable[ox.Quad], previous: list[Result]) -> Report:
+                    changed: Iterable[ox.Quad], previous: list[Stored]) -> Report:
     """Validate ``store`` (the new release) after a change of the document ``graphs`` (IRIs)
     whose quads differ by ``changed`` (the symmetric difference, asserted and entailed),
     keeping the ``previous`` results (of the release before) the change cannot alter."""
@@ -43,10 +43,10 @@ def validate_change(store: ox.Store, settings: dict, *, corpus, graphs: set[str]
     whole = library.scopes.get(AKGSH.WholeCorpus)
     redo_corpus = whole is not None and _reads_any(whole.reads, changed)
 
-    plain_nodes = {to_rdflib(node) for node in nodes}
+    named = {to_rdflib(node).n3() for node in nodes}
     kept = [r for r in previous
             if not (r.scope == str(AKGSH.PerGraph) and r.graph in graphs)
-            and not (r.scope == str(AKGSH.PerNode) and r.focus in plain_nodes)
+            and not (r.scope == str(AKGSH.PerNode) and r.focus in named)
             and not (r.scope == str(AKGSH.WholeCorpus) and redo_corpus)]
     units = [unit for unit in layout.units if unit.graph in graphs]
     report_notes: list[str] = []

@@ -184,7 +184,7 @@ class _Job:
 
 def _validate(store: ox.Store, layout: Layout, settings: dict, texts, attribution: Attribution,
               subject: str, *, workers: int | None = None, jobs=None, units=None,
-              kept: list[Result] = ()) -> Report:
+              kept: list = ()) -> Report:
     """Run ``jobs`` (default: every pass over the whole layout) on ``units`` (default: all);
     ``kept``: results of an earlier validation that the jobs do not redo."""
     started = time.perf_counter()
@@ -208,16 +208,15 @@ def _validate(store: ox.Store, layout: Layout, settings: dict, texts, attributio
         elif unit is None:
             parts["whole corpus"] = Part("whole corpus", len(job.piece.triples), seconds)
 
+    # Kept results (report.Stored) are about other nodes and graphs than the jobs': no
+    # duplicates between the two (change.py).
+    report.kept = list(kept)
     seen = set()
-    for result in kept:
-        if result.key not in seen:
-            seen.add(result.key)
-            report.results.append(result)
     for found, unit, scope in raw:
         result = _result(found, unit, library, attribution, scope)
         if result.key not in seen:
             seen.add(result.key)
-            report.results.append(result)
+            report.found.append(result)
     report.parts = list(parts.values())
     report.triples = total
     report.seconds = time.perf_counter() - started

@@ -9,6 +9,7 @@ sh:conforms (true only when there is no result at all).
 from __future__ import annotations
 
 import json
+import pickle
 from collections import defaultdict
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
@@ -69,19 +70,54 @@ class Part:
     seconds: float = 0.0
 
 
+@dataclass(frozen=True)
+class Stored:
+    """A result kept for the next rebuild (change.py), pickled once: tens of thousands of
+    results pass from build to build, and unpickling their RDF terms would cost seconds."""
+
+    scope: str
+    graph: str | None
+    focus: str                       # the focus node in N3
+    severity: str
+    blob: bytes                      # the pickled Result
+
+    @classmethod
+    def of(cls, result: Result) -> "Stored":
+        return cls(result.scope, result.graph, result.focus.n3(), result.severity,
+                   pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+
+
 @dataclass
 class Report:
     subject: str                                  # what was validated, in words
-    results: list[Result] = field(default_factory=list)
+    found: list[Result] = field(default_factory=list)
     parts: list[Part] = field(default_factory=list)
     triples: int = 0
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
     base_iri: str | None = None
+    kept: list[Stored] = field(default_factory=list)   # results of an earlier validation
+
+    @property
+    def results(self) -> list[Result]:
+        """Every result: those found now and those kept (unpickled when first asked for)."""
+        if self.kept:
+            self._stored = [Stored.of(result) for result in self.found] + self.kept
+            self.found.extend(pickle.loads(stored.blob) for stored in self.kept)
+            self.kept = []
+        return self.found
+
+    def stored(self) -> list[Stored]:
+        """The results as the next rebuild keeps them (kept ones are not pickled again)."""
+        cached = getattr(self, "_stored", None)
+        if cached is not None and len(cached) == len(self.found):
+            return cached
+        return [Stored.of(result) for result in self.found] + self.kept
 
     # ------------------------------------------------------------------ verdict
     def count(self, severity: str) -> int:
-        return sum(1 for result in self.results if result.severity == severity)
+        return (sum(1 for result in self.found if result.severity == severity)
+                + sum(1 for stored in self.kept if stored.severity == severity))
 
     @property
     def violations(self) -> int:

@@ -130,7 +130,9 @@ _ANY_PREDICATE = re.compile(r"(?:[?$]\w+|;)\s+[?$]\w+\s+[?$<\"\w_:]")
 def _reads(shapes: rdflib.Graph) -> frozenset | None:
     if (None, SH.closed, rdflib.Literal(True)) in shapes:
         return None
-    names = {str(term) for triple in shapes for term in triple if isinstance(term, rdflib.URIRef)}
+    # What shapes read is named as objects (sh:path, sh:class, sh:targetClass, sh:in, ...);
+    # the predicates of a shapes graph are SHACL's own terms and annotations (rdfs:label).
+    names = {str(term) for term in shapes.objects() if isinstance(term, rdflib.URIRef)}
     declared = {str(shapes.value(d, SH.prefix)): str(shapes.value(d, SH.namespace))
                 for d in shapes.subjects(SH.prefix, None)}
     for query in shapes.objects(None, SH.select):
