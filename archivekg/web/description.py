@@ -117,7 +117,9 @@ def void_description(*, void_url: str, root: str, stats: dict[str, Any], setting
             out.append(Triple(dataset, _n(OWL + "versionInfo"), ox.Literal(str(manifest["version"]))))
         if manifest.get("built"):
             out.append(Triple(dataset, _n(DCT + "modified"), ox.Literal(str(manifest["built"]))))
-        for name in sorted(manifest.get("dumps") or {}):
+        # The build's dumps, and those /download/ derives from them on first request.
+        from ..linkeddata.dumps import DERIVED
+        for name in sorted(set(manifest.get("dumps") or {}) | set(DERIVED)):
             out.append(Triple(dataset, _n(VOID + "dataDump"), _n(f"{root}download/{name}")))
     for index, (graph, count) in enumerate(sorted(stats["graphs"].items())):
         subset = ox.BlankNode(f"subset{index}")

@@ -115,7 +115,8 @@ def test_void_of_a_build_has_licence_dumps_and_version(build_server, dataset):
     ds = void_dataset(g)
     assert g.value(ds, DCTERMS.license) == URIRef(LICENSE)
     dumps = {str(d) for d in g.objects(ds, VOID.dataDump)}
-    assert dumps == {f"{build_server.base}/download/dataset.nq", f"{build_server.base}/download/dataset.trig"}
+    assert dumps == {f"{build_server.base}/download/dataset.{ext}"
+                     for ext in ("nq", "trig", "nq.gz", "ttl", "jsonld")}
     assert str(g.value(ds, rdflib.OWL.versionInfo)) == "0.1.0"
     assert str(g.value(ds, VOID.uriSpace)) == EX
     assert int(g.value(ds, VOID.triples)) == len(all_quads(dataset))
