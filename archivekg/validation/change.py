@@ -6,8 +6,10 @@ so a change alters only the results of the passes whose part it alters:
 
 - per graph: the changed documents' graphs;
 - per node: the nodes with a changed triple about them or pointing at them (asserted or
-  entailed), and the neighbours of a node whose classes changed (a node's pass sees its
-  neighbours' classes).  They are validated with the same slices as in a full validation;
+  entailed; a triple another graph still states is not a change, see ``union_changes``), the
+  neighbours of a node whose classes changed (a node's pass sees its neighbours' classes),
+  and the subjects of every changed quad (their home may change).  They are validated with
+  the same slices as in a full validation;
 - whole corpus: redone when a changed triple has a predicate (or, for rdf:type, a class)
   its shapes name (shapes.ScopedShapes.reads), else kept.
 
@@ -38,8 +40,11 @@ def validate_change(store: ox.Store, settings: dict, *, corpus, graphs: set[str]
     base = settings["BASE_IRI"]
     library = load_shapes(settings["SHAPES_DIR"])
     layout = store_layout(store, base, corpus)
-    changed = list(changed)
-    nodes = _affected_nodes(store, layout, changed)
+    quads = list(changed)
+    changed = union_changes(store, layout, quads)
+    # A node's home (the unit its results are reported under) depends on the graphs that
+    # state its triples, so every subject of a changed quad is validated again.
+    nodes = _affected_nodes(store, layout, changed) | {quad.subject for quad in quads}
     whole = library.scopes.get(AKGSH.WholeCorpus)
     redo_corpus = whole is not None and _reads_any(whole.reads, changed)
 
@@ -76,8 +81,29 @@ def validate_change(store: ox.Store, settings: dict, *, corpus, graphs: set[str]
     return report
 
 
-def _affected_nodes(store: ox.Store, layout: Layout, changed: list[ox.Quad]) -> set:
-    """The nodes whose per-node slice (slices._describe) the changed quads alter."""
+def union_changes(store: ox.Store, layout: Layout, changed: list[ox.Quad]) -> list[ox.Triple]:
+    """The triples whose presence in the union of the data graphs the change altered.
+
+    Slices hold triples, not quads: a triple a changed document states or stops stating while
+    another graph still states it (a registry's class of a person the document names, an
+    entailment) alters no slice, and the nodes it links need no new validation."""
+    data = layout.data_graphs
+    differing = set(changed)
+    by_triple: dict = {}
+    for quad in changed:
+        by_triple.setdefault(ox.Triple(quad.subject, quad.predicate, quad.object), []).append(quad)
+    found = []
+    for triple, quads in by_triple.items():
+        now = {q for q in store.quads_for_pattern(triple.subject, triple.predicate, triple.object)
+               if q.graph_name in data}
+        before = any(q not in differing for q in now) or any(q not in now for q in quads)
+        if before != bool(now):
+            found.append(triple)
+    return found
+
+
+def _affected_nodes(store: ox.Store, layout: Layout, changed: list[ox.Triple]) -> set:
+    """The nodes whose per-node slice (slices._describe) the changed triples alter."""
     data = layout.data_graphs
     nodes, retyped = set(), set()
     for quad in changed:
@@ -142,7 +168,7 @@ def _home(store: ox.Store, layout: Layout, node, homes: dict, visiting: set) -> 
     return found
 
 
-def _reads_any(reads: frozenset | None, changed: list[ox.Quad]) -> bool:
+def _reads_any(reads: frozenset | None, changed: list) -> bool:
     if reads is None:
         return bool(changed)
     for quad in changed:
