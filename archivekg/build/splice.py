@@ -10,8 +10,8 @@ backup of the previous one with the same changes applied.
 
 from __future__ import annotations
 
-import hashlib
 import mmap
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,11 +140,11 @@ def _expand(token: bytes, prefixes: dict[str, str]) -> bytes:
 def splice(old: Path, new: Path, offsets: dict[str, tuple[int, int]], edit: Edit,
            prefixes: dict[str, str]) -> tuple[dict[str, tuple[int, int]], dict[str, int], dict]:
     """Write ``new``'s dumps from ``old``'s.  Returns the new N-Quads offsets, the triples of
-    each changed document graph, and the digests; fills ``edit.removed``."""
+    each changed document graph, and the dumps' sizes; fills ``edit.removed``."""
     chunks = {iri: _graph_bytes(quads, iri) for iri, quads in edit.graphs.items()}
     inferred = _graph_bytes([ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(edit.inferred))
                              for t in edit.entailments], edit.inferred)
-    digests: dict = {NQUADS: {}, TRIG: {}}
+    sizes: dict = {NQUADS: {}, TRIG: {}}
     with (old / NQUADS).open("rb") as handle, \
             mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
         start, end = offsets[edit.inferred]
@@ -166,19 +166,19 @@ def splice(old: Path, new: Path, offsets: dict[str, tuple[int, int]], edit: Edit
                 new_offsets[iri] = (position, position + size)
                 position += size
             parts += piece
-        # The two files are written (and hashed) at once: hashing and writing free the GIL.
-        writer = threading.Thread(target=_write, args=(data, parts, new / NQUADS, digests[NQUADS]))
+        # The two files are written at once (copying frees the GIL).
+        writer = threading.Thread(target=_write, args=(handle.fileno(), parts, new / NQUADS, sizes[NQUADS]))
         writer.start()
         try:
-            _splice_trig(old / TRIG, new / TRIG, offsets, chunks, inferred, edit, prefixes, digests[TRIG])
+            _splice_trig(old / TRIG, new / TRIG, offsets, chunks, inferred, edit, prefixes, sizes[TRIG])
         finally:
             writer.join()
     counts = {iri: chunk.count(b"\n") for iri, chunk in chunks.items()}
-    return new_offsets, counts, digests
+    return new_offsets, counts, sizes
 
 
 def _splice_trig(old: Path, new: Path, offsets, chunks: dict[str, bytes], inferred: bytes,
-                 edit: Edit, prefixes, digest: dict) -> None:
+                 edit: Edit, prefixes, size: dict) -> None:
     with old.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
         def block(iri: str) -> tuple[int, int]:
             at = data.find(b"\n" + term_key(iri) + b" {\n") + 1
@@ -206,7 +206,7 @@ def _splice_trig(old: Path, new: Path, offsets, chunks: dict[str, bytes], inferr
         for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1])):
             parts += [(at, start)] + replacement
             at = end
-        _write(data, parts + [(at, len(data))], new, digest)
+        _write(handle.fileno(), parts + [(at, len(data))], new, size)
 
 
 def _graph_bytes(quads: list[ox.Quad], iri: str) -> bytes:
@@ -243,7 +243,9 @@ def _split_groups(body: bytes) -> list[bytes]:
     return groups
 
 
-def _write(data: mmap.mmap, parts: list, path: Path, digest_out: dict) -> None:
+def _write(source: int, parts: list, path: Path, info: dict) -> None:
+    """``parts``: new bytes, or (start, end) ranges of the file open as ``source``, copied by
+    the kernel (os.copy_file_range) without passing through Python."""
     merged: list = []
     for part in parts:                    # adjacent runs of the old file: one copy
         if isinstance(part, tuple) and merged and isinstance(merged[-1], tuple) \
@@ -251,18 +253,23 @@ def _write(data: mmap.mmap, parts: list, path: Path, digest_out: dict) -> None:
             merged[-1] = (merged[-1][0], part[1])
         elif not isinstance(part, tuple) or part[0] < part[1]:
             merged.append(part)
-    digest, size = hashlib.sha256(), 0
+    size = 0
     with path.open("wb") as out:
         for part in merged:
             if isinstance(part, bytes):
-                pieces = [part]
-            else:
-                pieces = (data[a:min(a + CHUNK, part[1])] for a in range(part[0], part[1], CHUNK))
-            for piece in pieces:
-                out.write(piece)
-                digest.update(piece)
-                size += len(piece)
-    digest_out.update(bytes=size, sha256=digest.hexdigest())
+                out.write(part)
+                size += len(part)
+                continue
+            out.flush()
+            start, end = part
+            while start < end:
+                copied = os.copy_file_range(source, out.fileno(), end - start, start)
+                if copied == 0:
+                    raise OSError(f"{path}: the previous dump ended before byte {end}")
+                start += copied
+                size += copied
+            out.seek(size)
+    info.update(bytes=size)
 
 
 def apply_to_store(old_store: ox.Store, folder: Path, edit: Edit) -> ox.Store:
