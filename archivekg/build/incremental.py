@@ -135,8 +135,10 @@ def load(build_dir: Path, settings: dict) -> State | None:
         with (Path(build_dir) / "cache" / STATE).open("rb") as handle:
             state = pickle.load(handle)
         release = current_release(build_dir)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, BuildMissing):
+    except BuildMissing:
         return None
+    except Exception:        # a state another version of the code wrote, or a damaged one:
+        return None          # a full build, which writes it anew
     if not isinstance(state, State) or state.release != release.name \
             or state.fingerprint != fingerprint(settings):
         return None

@@ -184,7 +184,8 @@ def _validate_rebuilt(settings: dict, state, done):
     if state.validation is not None:
         from ..validation.change import validate_change
         return validate_change(done.store, settings, corpus=done.corpus, graphs=done.graphs,
-                               changed=done.changed, previous=state.validation)
+                               changed=done.changed, previous=state.validation,
+                               names=done.writer.graphs)
     from ..validation.engine import validate_store
     store = ox.Store()
     store.load(path=str(done.writer.folder / "dataset.nq"), format=ox.RdfFormat.N_QUADS)

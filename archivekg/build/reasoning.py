@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import owlrl
 import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
@@ -40,6 +39,8 @@ def tbox_axioms(files: list[Path], cache_dir: Path | None = None) -> str:
     cached = Path(cache_dir) / f"tbox-{digest.hexdigest()[:16]}.nt" if cache_dir else None
     if cached and cached.is_file():
         return cached.read_text(encoding="utf-8")
+
+    import owlrl     # here, not above: a rebuild (seconds) reads the cache and never needs it
 
     graph = rdflib.Graph()
     for path in files:

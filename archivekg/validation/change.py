@@ -33,13 +33,15 @@ from .terms import AKGSH, to_rdflib
 
 
 def validate_change(store: ox.Store, settings: dict, *, corpus, graphs: set[str],
-                    changed: Iterable[ox.Quad], previous: list[Stored]) -> Report:
+                    changed: Iterable[ox.Quad], previous: list[Stored],
+                    names: Iterable[str] | None = None) -> Report:
     """Validate ``store`` (the new release) after a change of the document ``graphs`` (IRIs)
     whose quads differ by ``changed`` (the symmetric difference, asserted and entailed),
-    keeping the ``previous`` results (of the release before) the change cannot alter."""
+    keeping the ``previous`` results (of the release before) the change cannot alter.
+    ``names``: every graph IRI of the store, if known."""
     base = settings["BASE_IRI"]
     library = load_shapes(settings["SHAPES_DIR"])
-    layout = store_layout(store, base, corpus)
+    layout = store_layout(store, base, corpus, names)
     quads = list(changed)
     changed = union_changes(store, layout, quads)
     # A node's home (the unit its results are reported under) depends on the graphs that
@@ -49,10 +51,11 @@ def validate_change(store: ox.Store, settings: dict, *, corpus, graphs: set[str]
     redo_corpus = whole is not None and _reads_any(whole.reads, changed)
 
     named = {to_rdflib(node).n3() for node in nodes}
+    per_graph, per_node, whole_corpus = str(AKGSH.PerGraph), str(AKGSH.PerNode), str(AKGSH.WholeCorpus)
     kept = [r for r in previous
-            if not (r.scope == str(AKGSH.PerGraph) and r.graph in graphs)
-            and not (r.scope == str(AKGSH.PerNode) and r.focus in named)
-            and not (r.scope == str(AKGSH.WholeCorpus) and redo_corpus)]
+            if not (r.scope == per_graph and r.graph in graphs)
+            and not (r.scope == per_node and r.focus in named)
+            and not (r.scope == whole_corpus and redo_corpus)]
     units = [unit for unit in layout.units if unit.graph in graphs]
     report_notes: list[str] = []
 

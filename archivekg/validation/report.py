@@ -12,6 +12,7 @@ import json
 import pickle
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from xml.etree import ElementTree as ET
 
 import rdflib
@@ -70,10 +71,10 @@ class Part:
     seconds: float = 0.0
 
 
-@dataclass(frozen=True)
-class Stored:
+class Stored(NamedTuple):
     """A result kept for the next rebuild (change.py), pickled once: tens of thousands of
-    results pass from build to build, and unpickling their RDF terms would cost seconds."""
+    results pass from build to build, and unpickling their RDF terms would cost seconds (a
+    named tuple, because it pickles several times faster than a dataclass)."""
 
     scope: str
     graph: str | None
