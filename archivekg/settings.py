@@ -57,7 +57,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("QUERY_TIMEOUT", 30.0, "Seconds a SPARQL query may run before it is stopped.", float),
     Setting("MAX_RESULTS", 100000,
             "Most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) one response carries.", int),
-    Setting("QUERY_WORKERS", 2, "Query worker processes per server process.", int),
+    # One per server process: with the default two server processes, one query process per
+    # core of a two-core machine, where fewer processes compete for the cores (see
+    # server/README.md for the figures).  Raise it where slow queries are common.
+    Setting("QUERY_WORKERS", 1, "Query worker processes per server process.", int),
     Setting("SERVICE_ALLOWLIST", [], "SERVICE endpoints a query may call (comma-separated IRIs).",
             _list),
     Setting("UPDATE_TOKEN", "",
