@@ -114,3 +114,14 @@ def test_the_generated_corpus_has_the_shape_the_benchmark_needs(tmp_path):
     ranked = sorted(counts.values(), reverse=True)
     assert ranked[0] >= 5 * ranked[len(ranked) // 2], "no long tail: persons recur evenly"
     shutil.rmtree(data)
+
+
+def test_the_throughput_table_gives_each_server_against_the_bare_app():
+    from benchmarks.throughput import table
+
+    runs = [{"server": server, "clients": 16, "round": r, "requests_per_second": rate, "errors": 0}
+            for r, rates in enumerate([(800, 1000), (600, 1000)])
+            for server, rate in zip(("archivekg, QUERY_WORKERS=1", "bare Flask + pyoxigraph"), rates)]
+    lines = table({"runs": runs}).splitlines()
+    ours = next(line for line in lines if "QUERY_WORKERS=1" in line).split()
+    assert ours[-3:] == ["700", "70%", "0"]          # mean of the rounds; share of the sums
