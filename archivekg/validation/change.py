@@ -28,7 +28,7 @@ from .attribution import Attribution
 from .engine import _CorpusTexts, _Job, _validate, store_layout
 from .report import Report, Stored
 from .shapes import load as load_shapes
-from .slices import CHUNK_NODES, RDF_TYPE, Layout, Slice, _describe, corpus_slice, graph_slice
+from .slices import RDF_TYPE, Layout, corpus_slice, graph_slice, node_slices
 from .terms import AKGSH, to_rdflib
 
 
@@ -68,7 +68,7 @@ def validate_change(store: ox.Store, settings: dict, *, corpus, graphs: set[str]
                 report_notes.extend(texts.add_to(piece, store, unit))
                 yield _Job(str(AKGSH.PerGraph), piece, shapes_dir)
         if AKGSH.PerNode in library.scopes:
-            for piece in _node_slices(store, layout, nodes):
+            for piece in node_slices(store, layout, home=_homes_of(store, layout, nodes)):
                 yield _Job(str(AKGSH.PerNode), piece, shapes_dir)
         if redo_corpus:
             piece = corpus_slice(store, layout, whole.target_classes, whole.target_predicates)
@@ -125,50 +125,39 @@ def _affected_nodes(store: ox.Store, layout: Layout, changed: list[ox.Triple]) -
     return {node for node in nodes if not isinstance(node, ox.Literal)}
 
 
-def _node_slices(store: ox.Store, layout: Layout, nodes: set) -> Iterator[Slice]:
-    """The slices of ``nodes`` in their home units, as slices.node_slices cuts them."""
-    units = list(layout.units) + ([layout.extra] if layout.extra else [])
-    by_unit: dict[int, list] = {}
-    homes: dict = {}
-    for node in nodes:
-        index = _home(store, layout, node, homes, set())
-        if index is not None:
-            by_unit.setdefault(index, []).append(node)
-    data = layout.data_graphs
-    for index in sorted(by_unit):
-        members = sorted(by_unit[index], key=str)
-        for start in range(0, len(members), CHUNK_NODES):
-            focus = set(members[start:start + CHUNK_NODES])
-            yield Slice(units[index], _describe(store, focus, data, incoming=True), focus)
-
-
-def _home(store: ox.Store, layout: Layout, node, homes: dict, visiting: set) -> int | None:
-    """slices._homes for one node: the first unit that types it, else the first where it is
-    a subject; a node only the entailments describe goes with a node that points at it."""
-    if node in homes:
-        return homes[node]
+def _homes_of(store: ox.Store, layout: Layout, nodes: set) -> dict:
+    """slices._homes for ``nodes`` only: node -> index of its home unit (nodes without one,
+    which no graph describes, are left out)."""
     order = {unit.graph: index for index, unit in enumerate(layout.units)}
-    found = None
-    for pattern in ((node, RDF_TYPE, None), (node, None, None)):
-        indexes = [order[q.graph_name.value] for q in store.quads_for_pattern(*pattern)
-                   if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in order]
-        if indexes:
-            found = min(indexes)
-            break
-    if found is None and layout.inferred:
-        inferred = ox.NamedNode(layout.inferred)
-        if any(True for _ in store.quads_for_pattern(node, None, None, inferred)):
+    data, inferred = layout.data_graphs, ox.NamedNode(layout.inferred) if layout.inferred else None
+    homes: dict = {}
+
+    def home(node, visiting: set) -> int | None:
+        # The first unit that types it, else the first where it is a subject; a node only the
+        # entailments describe goes with a node that points at it.
+        if node in homes:
+            return homes[node]
+        found = None
+        for pattern in ((node, RDF_TYPE, None), (node, None, None)):
+            indexes = [order[q.graph_name.value] for q in store.quads_for_pattern(*pattern)
+                       if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in order]
+            if indexes:
+                found = min(indexes)
+                break
+        if found is None and inferred is not None \
+                and any(True for _ in store.quads_for_pattern(node, None, None, inferred)):
             visiting.add(node)
-            data = layout.data_graphs
             for quad in store.quads_for_pattern(None, None, node):
                 if quad.graph_name in data and quad.subject not in visiting:
-                    found = _home(store, layout, quad.subject, homes, visiting)
+                    found = home(quad.subject, visiting)
                     if found is not None:
                         break
             if found is None:
                 found = len(order)            # layout.extra
-    homes[node] = found
-    return found
+        homes[node] = found
+        return found
+
+    return {node: index for node in nodes if (index := home(node, set())) is not None}
 
 
 def _reads_any(reads: frozenset | None, changed: list) -> bool:

@@ -68,9 +68,13 @@ def graph_slice(store: ox.Store, unit: Unit) -> Slice:
                         for q in store.quads_for_pattern(None, None, None, graph)})
 
 
-def node_slices(store: ox.Store, layout: Layout, chunk: int = CHUNK_NODES) -> Iterator[Slice]:
+def node_slices(store: ox.Store, layout: Layout, chunk: int = CHUNK_NODES,
+                home: dict | None = None) -> Iterator[Slice]:
+    """The slices of every node, or of the nodes of ``home`` (node -> index of its home unit,
+    as ``_homes`` gives it) when given."""
     units = list(layout.units) + ([layout.extra] if layout.extra else [])
-    home = _homes(store, layout)
+    if home is None:
+        home = _homes(store, layout)
     by_unit: dict[int, list] = {}
     for node, index in home.items():
         by_unit.setdefault(index, []).append(node)
