@@ -99,21 +99,17 @@ class Report:
     notes: list[str] = field(default_factory=list)
     base_iri: str | None = None
     kept: list[Stored] = field(default_factory=list)   # results of an earlier validation
+    _unpickled: list[Result] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def results(self) -> list[Result]:
         """Every result: those found now and those kept (unpickled when first asked for)."""
-        if self.kept:
-            self._stored = [Stored.of(result) for result in self.found] + self.kept
-            self.found.extend(pickle.loads(stored.blob) for stored in self.kept)
-            self.kept = []
-        return self.found
+        if self._unpickled is None:
+            self._unpickled = [pickle.loads(stored.blob) for stored in self.kept]
+        return self.found + self._unpickled
 
     def stored(self) -> list[Stored]:
         """The results as the next rebuild keeps them (kept ones are not pickled again)."""
-        cached = getattr(self, "_stored", None)
-        if cached is not None and len(cached) == len(self.found):
-            return cached
         return [Stored.of(result) for result in self.found] + self.kept
 
     # ------------------------------------------------------------------ verdict
