@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import hashlib
 import json
 import os
 import platform
@@ -34,6 +33,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from archivekg.build.pipeline import PREFIXES
+from archivekg.linkeddata.dumps import file_digest
 
 from .generate import generate
 
@@ -143,16 +143,9 @@ def build(data: Path, out: Path, *, validate: bool = True, incremental: bool = T
             "peak_mib": round(result["peak_mib"]), "triples": manifest["triples"],
             "triples_per_second": round(manifest["triples"] / result["seconds"]),
             "validated": validate, "incremental": any("changed" in step for step in steps),
-            "steps": steps, "dumps": {name: sha256(out / "current" / name) for name in manifest["dumps"]}}
-
-
-def sha256(path: Path) -> str:
-    """The build does not hash its dumps (archivekg/store.py); this is only to compare two."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 22):
-            digest.update(chunk)
-    return digest.hexdigest()
+            # The build does not hash its dumps (archivekg/store.py): hashed here to compare two.
+            "steps": steps, "dumps": {name: file_digest(out / "current" / name)["sha256"]
+                                      for name in manifest["dumps"]}}
 
 
 def change_one_document(data: Path, which: int) -> str:

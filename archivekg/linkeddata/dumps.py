@@ -29,7 +29,8 @@ DERIVED = ("dataset.nq.gz", "dataset.ttl", "dataset.jsonld")
 GENERATION_TIMEOUT = 1800
 
 
-def _digest(path: Path) -> dict:
+def file_digest(path: Path) -> dict:
+    """Size and SHA-256 of a file, read in blocks."""
     sha, size = hashlib.sha256(), 0
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -82,7 +83,7 @@ def write_dumps(release: str | os.PathLike) -> dict:
         _turtle(store, release / "dataset.ttl", PREFIXES)
         _jsonld(store, release / "dataset.jsonld")
         del store
-        index = {name: _digest(release / name) for name in BUILT + DERIVED if (release / name).is_file()}
+        index = {name: file_digest(release / name) for name in BUILT + DERIVED if (release / name).is_file()}
         tmp = index_path.with_name(INDEX + ".partial")
         tmp.write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
         _replace(tmp, index_path)

@@ -10,6 +10,7 @@ from typing import Any, Iterable
 
 import pyoxigraph as ox
 
+from ..linkeddata.dumps import DERIVED
 from . import formats
 from .worker import GRAPH_FORMATS
 
@@ -118,7 +119,6 @@ def void_description(*, void_url: str, root: str, stats: dict[str, Any], setting
         if manifest.get("built"):
             out.append(Triple(dataset, _n(DCT + "modified"), ox.Literal(str(manifest["built"]))))
         # The build's dumps, and those /download/ derives from them on first request.
-        from ..linkeddata.dumps import DERIVED
         for name in sorted(set(manifest.get("dumps") or {}) | set(DERIVED)):
             out.append(Triple(dataset, _n(VOID + "dataDump"), _n(f"{root}download/{name}")))
     for index, (graph, count) in enumerate(sorted(stats["graphs"].items())):
