@@ -231,26 +231,22 @@ def test_turtle_syntax_error_names_file_and_line(run, tmp_path):
     assert result.stderr.startswith(f"error: {path}:6: not valid turtle: Parser error")
 
 
-def test_rdfxml_syntax_error_names_its_line(run, tmp_path):
-    path = write(tmp_path, "bad.rdf", '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
-                                      '  <rdf:Description rdf:about="http://example.org/a">\n  </rdf:Descriptio>\n</rdf:RDF>\n')
+@pytest.mark.parametrize("name, content, line, fmt", [
+    ("bad.rdf", '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+                '  <rdf:Description rdf:about="http://example.org/a">\n  </rdf:Descriptio>\n</rdf:RDF>\n', 4, "rdfxml"),
+    ("bad.jsonld", '{"@id": "http://example.org/a",\n "http://example.org/p": {"@id": }\n}\n', 2, "jsonld"),
+    ("latin1.nt", b'<http://example.org/a> <http://example.org/b> "caf\xe9" .\n', 1, "ntriples"),   # not UTF-8
+])
+def test_a_syntax_error_names_file_and_line(run, tmp_path, name, content, line, fmt):
+    path = write(tmp_path, name, content)
     result = run(str(path))
-    assert result.exit_code == 2 and f"error: {path}:4: not valid rdfxml" in result.stderr
+    assert result.exit_code == 2 and f"error: {path}:{line}: not valid {fmt}" in result.stderr
 
 
-def test_jsonld_syntax_error_and_remote_context(run, tmp_path):
-    path = write(tmp_path, "bad.jsonld", '{"@id": "http://example.org/a",\n "http://example.org/p": {"@id": }\n}\n')
-    result = run(str(path))
-    assert result.exit_code == 2 and f"error: {path}:2: not valid jsonld" in result.stderr
+def test_a_remote_jsonld_context_is_refused(run, tmp_path):
     remote = write(tmp_path, "remote.jsonld", '{"@context": "https://schema.org/", "@id": "http://example.org/a", "name": "x"}')
     result = run(str(remote))
     assert result.exit_code == 2 and "remote @context" in result.stderr
-
-
-def test_not_utf8(run, tmp_path):
-    path = write(tmp_path, "latin1.nt", b'<http://example.org/a> <http://example.org/b> "caf\xe9" .\n')
-    result = run(str(path))
-    assert result.exit_code == 2 and f"error: {path}:1: not valid ntriples" in result.stderr
 
 
 def test_empty_file_and_file_without_triples(run, tmp_path):
