@@ -222,6 +222,9 @@ def _validate(store: ox.Store, layout: Layout, settings: dict, texts, attributio
         jobs = ()
     elif jobs is None:
         jobs = _jobs(store, layout, library, texts, report, str(settings["SHAPES_DIR"]))
+    elif engine == "sparql":
+        raw = _compiled_slices(list(jobs), library, report)
+        jobs = ()
     for job, (found, seconds) in map_bounded(_run_job, jobs, workers):
         unit = job.piece.unit if job.scope != str(AKGSH.WholeCorpus) else None
         raw += [(result, unit, job.scope) for result in found]
@@ -271,6 +274,51 @@ def _compiled(store: ox.Store, layout: Layout, library: ShapeLibrary, texts, rep
     if corpus is not None:
         raw += [(result, None, corpus.scope) for result, _ in sorted(corpus.found, key=lambda i: _sort_key(i[0]))]
         parts["whole corpus"] = Part("whole corpus", 0, corpus.seconds)
+    return raw
+
+
+def _compiled_slices(jobs: list[_Job], library: ShapeLibrary, report: Report) -> list[tuple[dict, Unit | None, str]]:
+    """The passes of ``jobs`` (the slices of change.py) by the compiled shapes, each scope in
+    a small store of its own: the per-graph pieces as named graphs, the per-node pieces'
+    triples as one graph (results kept for the pieces' own nodes, as the pyshacl passes keep
+    them), the whole-corpus piece alone."""
+    from .sparql_engine import validate as validate_compiled
+
+    raw = []
+    by_scope: dict[str, list[_Job]] = {}
+    for job in jobs:
+        by_scope.setdefault(job.scope, []).append(job)
+    graphs = by_scope.get(str(AKGSH.PerGraph), [])
+    if graphs:
+        store = ox.Store()
+        for job in graphs:
+            graph = ox.NamedNode(job.piece.unit.graph)
+            store.extend(ox.Quad(s, p, o, graph) for s, p, o in job.piece.triples)
+        units = [job.piece.unit for job in graphs]
+        order = {unit.graph: index for index, unit in enumerate(units)}
+        for found in validate_compiled(store, Layout(units), library, _NoTexts(), report.notes,
+                                       scopes=[AKGSH.PerGraph]):
+            for result, unit in sorted(found.found, key=lambda i: (order[i[1].graph], _sort_key(i[0]))):
+                raw.append((result, unit, found.scope))
+    for scope in (str(AKGSH.PerNode), str(AKGSH.WholeCorpus)):
+        pieces = by_scope.get(scope, [])
+        if not pieces:
+            continue
+        slices = Unit("urn:archivekg:validation:slices", "slices")
+        store = ox.Store()
+        graph = ox.NamedNode(slices.graph)
+        home: dict = {}
+        for job in pieces:
+            store.extend(ox.Quad(s, p, o, graph) for s, p, o in job.piece.triples)
+            for node in job.piece.focus if job.piece.focus is not None else ():
+                home.setdefault(to_rdflib(node), job.piece.unit)
+        for found in validate_compiled(store, Layout([slices]), library, _NoTexts(), report.notes,
+                                       scopes=[rdflib.URIRef(scope)]):
+            for result, _ in sorted(found.found, key=lambda i: _sort_key(i[0])):
+                if scope == str(AKGSH.WholeCorpus):
+                    raw.append((result, None, scope))
+                elif result["focus"] in home:
+                    raw.append((result, home[result["focus"]], scope))
     return raw
 
 
