@@ -39,6 +39,13 @@ def translate(pattern: str) -> str:
         tokens.append(found.group())
         position = found.end()
     for index, token in enumerate(tokens):
+        previous = tokens[index - 1] if index else None
+        if token in ("*", "+", "?") or token.startswith("{"):
+            # (?i), (?=...), (?P<...>) and a quantifier of nothing are Python syntax with
+            # no equivalent here (or none at all)
+            if previous in (None, "(", "(?:", "|", "^") or previous in ("*", "+", "?") and token != "?":
+                raise UnsupportedPattern(f"the pattern {pattern!r} has {token} where it quantifies nothing "
+                                         "or opens a group extension")
         if token == "^" and index != 0:
             raise UnsupportedPattern(f"the pattern {pattern!r} has ^ elsewhere than at its start")
         if token == "$" and index != len(tokens) - 1:
