@@ -55,7 +55,7 @@ UNSUPPORTED = {
     "target node": ("sh:targetNode akg:someone", "akg:name", "sh:minCount 1", "sh:targetNode"),
     "qualified value shape": ("sh:targetClass akg:Person", "akg:name",
                               "sh:qualifiedValueShape [ sh:datatype xsd:string ] ; sh:qualifiedMinCount 1",
-                              "sh:qualifiedValueShape"),
+                              "sh:qualifiedMinCount"),
     "zero-or-more path": ("sh:targetClass akg:Person", "[ sh:zeroOrMorePath akg:memberOf ]", "sh:minCount 1",
                           "sh:zeroOrMorePath"),
     "pattern flags": ("sh:targetClass akg:Person", "akg:name", 'sh:pattern "^a" ; sh:flags "i"', "sh:flags"),

@@ -123,7 +123,7 @@ class Reader:
 
     def _read(self, node) -> Shape:
         g = self.graph
-        for predicate in set(g.predicates(node, None)):
+        for predicate in sorted(set(g.predicates(node, None))):
             if str(predicate).startswith(str(SH)) and predicate not in (
                     _ANNOTATIONS | _TARGETS | _STRUCTURE | set(SUPPORTED)):
                 raise CompileError(node, f"the parameter {_name(predicate)} is not supported")
@@ -178,7 +178,7 @@ class Reader:
 
     def _select(self, shape, node) -> Select:
         g = self.graph
-        for predicate in set(g.predicates(node, None)):
+        for predicate in sorted(set(g.predicates(node, None))):
             if predicate not in (RDF.type, SH.select, SH.prefixes, SH.message, RDFS.comment, RDFS.label):
                 raise CompileError(shape, f"{_name(predicate)} on a SPARQL constraint or target is not supported")
         if (node, SH.message, None) in g:
