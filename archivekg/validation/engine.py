@@ -218,7 +218,7 @@ def _validate(store: ox.Store, layout: Layout, settings: dict, texts, attributio
         workers = default_workers(total)
     raw: list[tuple[dict, Unit | None, str]] = []
     if jobs is None and engine == "sparql":
-        raw = _compiled(store, layout, library, texts, report, parts)
+        raw = _compiled(store, layout, library, texts, report, parts, workers)
         jobs = ()
     elif jobs is None:
         jobs = _jobs(store, layout, library, texts, report, str(settings["SHAPES_DIR"]))
@@ -249,14 +249,15 @@ def _validate(store: ox.Store, layout: Layout, settings: dict, texts, attributio
 
 
 def _compiled(store: ox.Store, layout: Layout, library: ShapeLibrary, texts, report: Report,
-              parts: dict) -> list[tuple[dict, Unit | None, str]]:
+              parts: dict, workers: int) -> list[tuple[dict, Unit | None, str]]:
     """Every scope by the compiled shapes, in the order of the pyshacl passes (per graph in
     layout order, per node, whole corpus), so that the same result is kept from the same
     pass; per-node results are given the unit of their focus node's home (slices.py)."""
     from .change import _homes_of
     from .sparql_engine import validate as validate_compiled
 
-    passes = {p.scope: p for p in validate_compiled(store, layout, library, texts, report.notes)}
+    passes = {p.scope: p for p in validate_compiled(store, layout, library, texts, report.notes,
+                                                    workers=workers)}
     order = {unit.graph: index for index, unit in enumerate(layout.units)}
     raw = []
     per_graph = passes.get(str(AKGSH.PerGraph))
@@ -396,9 +397,11 @@ def _pyshacl(data, shapes: rdflib.Graph, *, advanced: bool) -> list[dict]:
     # Imported on first use (a quarter second): the server and `archivekg --help` need not wait.
     import pyshacl
 
+    # inplace: in advanced mode pyshacl would otherwise copy the data graph (for SHACL rules,
+    # which our shapes do not have) into a data graph of its own, true only when counted.
     conforms, graph, text = pyshacl.validate(data, shacl_graph=shapes, inference="none",
                                              advanced=advanced, allow_warnings=False,
-                                             abort_on_first=False, meta_shacl=False)
+                                             abort_on_first=False, meta_shacl=False, inplace=True)
     if not isinstance(graph, rdflib.Graph):
         raise ConfigError(f"the shapes cannot be applied: {text.strip()}")
     found = []
@@ -433,8 +436,8 @@ class _CorpusTexts:
     def __init__(self, corpus, base: str):
         self.corpus, self.id_base = corpus, f"{base}id/"
 
-    def add_to(self, piece: Slice, store: ox.Store, unit: Unit) -> list[str]:
-        for document, text, _ in _texts_of(store, unit):
+    def add_to(self, piece: Slice, store: ox.Store, unit: Unit, rows=None) -> list[str]:
+        for document, text, _ in _texts_of(store, unit) if rows is None else rows:
             doc_id = document.value[len(self.id_base):] if document.value.startswith(self.id_base) else None
             if doc_id in self.corpus.documents:
                 piece.triples.add((text, ox.NamedNode(str(RDF.value)),
@@ -449,9 +452,10 @@ class _FileTexts:
     def __init__(self, roots: list[tuple[Path, Path]]):
         self.roots = roots
 
-    def add_to(self, piece: Slice, store: ox.Store, unit: Unit) -> list[str]:
+    def add_to(self, piece: Slice, store: ox.Store, unit: Unit, rows=None) -> list[str]:
+        """``rows``: the (document, text, file) of the unit's graph, when already read."""
         missing = []
-        for _, text, file in _texts_of(store, unit):
+        for _, text, file in _texts_of(store, unit) if rows is None else rows:
             content = self._read(file.value) if file is not None else None
             if content is None:
                 missing.append(f"the text of {text.value} ({file.value if file else 'no akg:textFile'}) "
@@ -472,7 +476,7 @@ class _FileTexts:
 
 
 class _NoTexts:
-    def add_to(self, piece: Slice, store: ox.Store, unit: Unit) -> list[str]:
+    def add_to(self, piece: Slice, store: ox.Store, unit: Unit, rows=None) -> list[str]:
         return []
 
 

@@ -29,6 +29,7 @@ from rdflib.namespace import RDF, RDFS
 
 from .compile import Check, Context, Program, compile_shapes
 from .compile.literals import NOT_A_STRING, Corrections, pair_fails
+from .parallel import map_bounded
 from .shapes import ScopedShapes, ShapeLibrary
 from .slices import Layout, Slice, Unit
 from .terms import AKGSH, to_rdflib
@@ -65,8 +66,10 @@ class Pass:
 
 
 def validate(store: ox.Store, layout: Layout, library: ShapeLibrary, texts, notes: list,
-             scopes=None) -> list[Pass]:
-    """Every scope of ``library`` (or of ``scopes``) over ``store`` laid out as ``layout``."""
+             scopes=None, workers: int = 1) -> list[Pass]:
+    """Every scope of ``library`` (or of ``scopes``) over ``store`` laid out as ``layout``;
+    the checks of a scope in ``workers`` processes (forked once the store is ready: they
+    read their copy-on-write copy of an in-memory store)."""
     compiled = programs(library)
     scopes = [s for s in (AKGSH.PerNode, AKGSH.WholeCorpus, AKGSH.PerGraph)
               if s in compiled and (scopes is None or s in scopes)]
@@ -78,13 +81,13 @@ def validate(store: ox.Store, layout: Layout, library: ShapeLibrary, texts, note
             ctx = Context(per_graph=False, subclass_free=not _has_subclasses(data, False, ()),
                           corrections=corrections)
             for scope in union:
-                passes.append(_run_pass(data, compiled[scope], ctx, str(scope), layout))
+                passes.append(_run_pass(data, compiled[scope], ctx, str(scope), layout, workers))
         if AKGSH.PerGraph in scopes:
             excluded = (layout.inferred,) if layout.inferred else ()
             with _texts_added(data, layout, texts, notes):
                 ctx = Context(per_graph=True, subclass_free=not _has_subclasses(data, True, excluded),
                               corrections=corrections, excluded_graphs=excluded)
-                passes.append(_run_pass(data, compiled[AKGSH.PerGraph], ctx, str(AKGSH.PerGraph), layout))
+                passes.append(_run_pass(data, compiled[AKGSH.PerGraph], ctx, str(AKGSH.PerGraph), layout, workers))
     return passes
 
 
@@ -127,9 +130,14 @@ def _probe(store: ox.Store) -> None:
 def _texts_added(store: ox.Store, layout: Layout, texts, notes: list):
     """Each document's text as rdf:value in its graph, for the per-graph shapes."""
     added = []
+    rows: dict = {}
+    from .engine import _TEXTS_QUERY     # every graph's texts at once (engine asks one graph at a time)
+
+    for row in store.query(_TEXTS_QUERY):
+        rows.setdefault(row["g"].value, []).append((row["document"], row["text"], row["file"]))
     for unit in layout.units:
         piece = Slice(unit)
-        notes.extend(texts.add_to(piece, store, unit))
+        notes.extend(texts.add_to(piece, store, unit, rows.get(unit.graph, [])))
         graph = ox.NamedNode(unit.graph)
         for subject, predicate, obj in piece.triples:
             quad = ox.Quad(subject, predicate, obj, graph)
@@ -153,70 +161,130 @@ def _has_subclasses(store: ox.Store, per_graph: bool, excluded: tuple) -> bool:
 # ---------------------------------------------------------------------- literal corrections
 def _corrections(store: ox.Store, compiled: list[Program], per_graph: bool) -> Corrections:
     """The literals of the data on which a test's SPARQL form and pySHACL disagree
-    (compile/literals.py)."""
-    tests = sorted({t for p in compiled for t in p.compiler.tests}, key=lambda t: (t.kind, str(t.parameter)))
-    predicates = sorted({str(p) for c in compiled for p in c.compiler.predicates})
+    (compile/literals.py): rdflib decides the literals the SPARQL form may judge otherwise,
+    and Oxigraph answers the SPARQL form for those whose answer is not known already."""
+    sources: dict = {}
+    for program in compiled:
+        for test, predicates in program.compiler.tests.items():
+            known = sources.get(test, frozenset())
+            sources[test] = None if known is None or predicates is None else known | predicates
+    tests = sorted(sources, key=lambda t: (t.kind, str(t.parameter)))
     corrections = Corrections()
-    if not tests or not predicates:
+    if not tests:
         return corrections
-    columns = " ".join(f"({test.sparql('?v')} AS ?t{i})" for i, test in enumerate(tests))
-    values = " ".join(f"<{p}>" for p in predicates)
-    query = (f"SELECT ?v {columns} WHERE {{ {{ SELECT DISTINCT ?v WHERE {{ VALUES ?p {{ {values} }} "
-             f"?s ?p ?v FILTER({NOT_A_STRING}) }} }} }}")
-    for row in store.query(query, use_default_graph_as_union=True):
+    if any(predicates is None for predicates in sources.values()):
+        domain = f"SELECT DISTINCT ?v WHERE {{ ?s ?p ?v FILTER({NOT_A_STRING}) }}"
+    else:
+        values = " ".join(f"<{p}>" for p in sorted(set().union(*sources.values()), key=str))
+        if not values:
+            return corrections
+        domain = f"SELECT DISTINCT ?v WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?v FILTER({NOT_A_STRING}) }}"
+    # pySHACL's answer to a bound is the same for every literal of a datatype that is not a
+    # number and not the bound's (rdflib then compares the datatypes' IRIs): asked once.
+    by_datatype: dict = {}
+    asked: dict = {}                         # test -> {literal: pySHACL's answer}
+    for row in store.query(domain, use_default_graph_as_union=True):
         literal = row["v"]
         as_rdflib = to_rdflib(literal)
-        for i, test in enumerate(tests):
+        for test in tests:
             if not test.may_disagree(literal, as_rdflib):
                 continue
-            answer = row[f"t{i}"]
-            if answer is None:
-                raise RuntimeError(f"the SPARQL form of {test} gave no answer for {literal}")
-            if (answer.value == "true") != test.python(as_rdflib):
+            key = test.datatype_key(as_rdflib)
+            if key is None:
+                python = test.python(as_rdflib)
+            elif key in by_datatype:
+                python = by_datatype[key]
+            else:
+                python = by_datatype[key] = test.python(as_rdflib)
+            known = test.sparql_answer(literal)
+            if known is None:
+                asked.setdefault(test, {})[literal] = python
+            elif known != python:
                 corrections.flipped.setdefault(test, []).append(str(literal))
+    for test, answers in asked.items():
+        listed = " ".join(str(literal) for literal in answers)
+        query = f"SELECT ?v ({test.sparql('?v')} AS ?t) WHERE {{ VALUES ?v {{ {listed} }} }}"
+        for row in store.query(query):
+            if row["t"] is None:
+                raise RuntimeError(f"the SPARQL form of {test} gave no answer for {row['v']}")
+            if (row["t"].value == "true") != answers[row["v"]]:
+                corrections.flipped.setdefault(test, []).append(str(row["v"]))
     return corrections
 
 
 # ---------------------------------------------------------------------- running the checks
-def _run_pass(store: ox.Store, program: Program, ctx: Context, scope: str, layout: Layout) -> Pass:
+def _run_pass(store: ox.Store, program: Program, ctx: Context, scope: str, layout: Layout,
+              workers: int = 1) -> Pass:
     started = time.perf_counter()
     found = Pass(scope)
     units = {unit.graph: unit for unit in layout.units}
-    prologue = program.prologue
-    kwargs = {} if ctx.per_graph else {"use_default_graph_as_union": True}
-    for check in program.checks:
-        query = prologue + check.render(ctx)
-        try:
-            rows = store.query(query, **kwargs)
-        except SyntaxError as exc:       # a bug of the compiler, not of the data: say which query
-            raise RuntimeError(f"compiled query of {check.shape.node} ({check.component}) does not "
-                               f"parse: {exc}\n{query}") from exc
-        variables = check.variables if check.variables is not None else [v.value for v in rows.variables]
-        for row in rows:
-            unit = units.get(row["__akg_g"].value) if ctx.per_graph else None
-            for result in _results(check, row, variables):
-                found.found.append((result, unit))
+    global _WORK
+    _WORK = (store, program, ctx)
+    # A few batches per worker (interleaved, so that heavy checks spread): a task costs more
+    # to hand to a process than most checks cost to run.
+    count = len(program.checks)
+    batches = 1 if workers <= 1 else min(count, 4 * workers)
+    try:
+        for _, results in map_bounded(_run_checks, [range(i, count, batches) for i in range(batches)], workers):
+            found.found += [(result, units.get(graph)) for result, graph in results]
+    finally:
+        _WORK = None
     found.seconds = time.perf_counter() - started
     return found
 
 
-def _results(check: Check, row, variables: list[str]) -> list[dict]:
+# What the checks of a pass run on, set before worker processes are forked (they inherit it).
+_WORK = None
+
+
+def _run_checks(indexes: range) -> list[tuple[dict, str | None]]:
+    return [found for index in indexes for found in _run_check(index)]
+
+
+def _run_check(index: int) -> list[tuple[dict, str | None]]:
+    """The results of one check, each with the graph it was found in (per graph)."""
+    store, program, ctx = _WORK
+    check = program.checks[index]
+    query = program.prologue + check.render(ctx)
+    try:
+        rows = store.query(query, **({} if ctx.per_graph else {"use_default_graph_as_union": True}))
+    except SyntaxError as exc:           # a bug of the compiler, not of the data: say which query
+        raise RuntimeError(f"compiled query of {check.shape.node} ({check.component}) does not "
+                           f"parse: {exc}\n{query}") from exc
+    variables = check.variables if check.variables is not None else [v.value for v in rows.variables]
+    terms = _Terms()
+    found = []
+    for row in rows:
+        graph = row["__akg_g"].value if ctx.per_graph else None
+        found += [(result, graph) for result in _results(check, row, variables, terms)]
+    return found
+
+
+class _Terms(dict):
+    """rdflib's form of each Oxigraph term, made once (results repeat their nodes)."""
+
+    def __missing__(self, term):
+        made = self[term] = to_rdflib(term)
+        return made
+
+
+def _results(check: Check, row, variables: list[str], terms: _Terms) -> list[dict]:
     shape = check.shape
     base = {"severity": shape.severity, "shape": shape.node, "component": check.component}
     if check.kind == "sparql":
-        return _sparql_result(check, row, variables, base)
-    value = to_rdflib(row["value"]) if check.kind != "focus" else None
-    if check.kind == "pair" and not pair_fails(value, to_rdflib(row["other"]), strict=check.strict):
+        return _sparql_result(check, row, variables, base, terms)
+    value = terms[row["value"]] if check.kind != "focus" else None
+    if check.kind == "pair" and not pair_fails(value, terms[row["other"]], strict=check.strict):
         return []
-    return [dict(base, focus=to_rdflib(row["this"]), path=shape.path, value=value,
+    return [dict(base, focus=terms[row["this"]], path=shape.path, value=value,
                  message=shape.message or "")]
 
 
-def _sparql_result(check: Check, row, variables: list[str], base: dict) -> list[dict]:
+def _sparql_result(check: Check, row, variables: list[str], base: dict, terms: _Terms) -> list[dict]:
     """A SPARQL-based result as pySHACL makes it from a row of its per-focus query."""
     shape = check.shape
-    focus = to_rdflib(row["this"])       # bound by the focus nodes' join in every row
-    seen = {name: to_rdflib(row[name]) for name in variables
+    focus = terms[row["this"]]           # bound by the focus nodes' join in every row
+    seen = {name: terms[row[name]] for name in variables
             if name != "__akg_g" and row[name] is not None}
     if not check.this_projected:
         seen.pop("this", None)

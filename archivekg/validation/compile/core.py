@@ -96,12 +96,10 @@ class Compiler:
         for shape in all_shapes.values():
             for child in shape.properties:
                 self.parents.setdefault(child.node, []).append(shape)
-        self.tests: set[Test] = set()    # every literal test, for the corrections
-        self.predicates: set = set()     # every predicate a path names (where literals are read)
+        # Every literal test, with the predicates whose values it may test (None: any), so
+        # that the corrections (literals.py) look at those values only.
+        self.tests: dict[Test, frozenset | None] = {}
         self.prefixes: dict = {}
-        for shape in all_shapes.values():
-            if shape.path is not None:
-                self.predicates |= _predicates(shape.path)
 
     # ------------------------------------------------------------------ which shapes report
     def reported(self) -> list[Shape]:
@@ -193,11 +191,13 @@ class Compiler:
     def _value_check(self, shape: Shape, constraint: Constraint, rule) -> Check:
         def render(ctx: Context) -> str:
             names = _Names()
-            focus = _Relation(self.focus(shape, ctx), "?this", _vars(ctx, "?this"))
+            focus = _Relation(self.focus(shape, ctx), "?this", _vars(ctx, "?this"), self._focus_sources(shape))
             if shape.is_property:
-                values = focus.join(_scan(ctx, f"?this {_path(shape.path)} ?value", "?this ?value"), "?value")
+                values = focus.join(_scan(ctx, f"?this {_path(shape.path)} ?value", "?this ?value"), "?value",
+                                    _last_predicates(shape.path))
             else:
-                values = _Relation(f"{focus.text} BIND(?this AS ?value)", "?value", focus.variables + ["?value"])
+                values = _Relation(f"{focus.text} BIND(?this AS ?value)", "?value", focus.variables + ["?value"],
+                                   focus.sources)
             found = self._violating(values, shape, constraint.parameter, rule, ctx, names)
             return f"SELECT DISTINCT {_graph_var(ctx)}?this ?value WHERE {{ {found.text} }}"
         return Check(shape, constraint.component, "value", render)
@@ -284,7 +284,7 @@ class Compiler:
     def _violating(self, rel: "_Relation", shape: Shape, parameter, rule, ctx: Context,
                    names: _Names) -> "_Relation":
         """The rows of ``rel`` whose node breaks ``parameter`` with ``rule``."""
-        expression = self._expression(shape, parameter, rule, rel.node, ctx)
+        expression = self._expression(shape, parameter, rule, rel.node, ctx, rel.sources)
         if expression is not None:
             return rel.where(expression)
         if parameter == SH["class"]:
@@ -303,7 +303,7 @@ class Compiler:
 
     def _conforming(self, rel: "_Relation", shape: Shape, ctx: Context, names: _Names) -> "_Relation":
         if self._plain(shape):
-            return rel.where(self._conforms(shape, rel.node, ctx))
+            return rel.where(self._conforms(shape, rel.node, ctx, rel.sources))
         return rel.minus("{ " + self._nonconforming(rel, shape, ctx, names).text + " }")
 
     def _nonconforming(self, rel: "_Relation", shape: Shape, ctx: Context, names: _Names) -> "_Relation":
@@ -312,7 +312,7 @@ class Compiler:
             raise CompileError(shape.node, "a shape with SPARQL constraints cannot be used in "
                                            "sh:node, sh:or or sh:not")
         if self._plain(shape):
-            return rel.where(f"!{self._conforms(shape, rel.node, ctx)}")
+            return rel.where(f"!{self._conforms(shape, rel.node, ctx, rel.sources)}")
         parts = []
         for constraint in shape.constraints:
             parameter = constraint.parameter
@@ -330,7 +330,8 @@ class Compiler:
             parts.append(self._nonconforming(rel, child, ctx, names))
         if not parts:
             return rel.where("false")
-        return _Relation(" UNION ".join("{ " + part.text + " }" for part in parts), rel.node, rel.variables)
+        return _Relation(" UNION ".join("{ " + part.text + " }" for part in parts), rel.node, rel.variables,
+                         rel.sources)
 
     def _property_parts(self, rel: "_Relation", shape: Shape, constraint: Constraint, ctx: Context,
                         names: _Names) -> list["_Relation"]:
@@ -349,7 +350,7 @@ class Compiler:
             test = f"< {count}" if parameter == SH.minCount else f"> {count}"
             grouped = " ".join(rel.variables)
             return [_Relation(f"{{ SELECT {grouped} WHERE {{ {joined} }} GROUP BY {grouped} "
-                              f"HAVING (COUNT(DISTINCT {value}) {test}) }}", rel.node, rel.variables)]
+                              f"HAVING (COUNT(DISTINCT {value}) {test}) }}", rel.node, rel.variables, rel.sources)]
         if parameter == SH.hasValue:
             found = []
             for value in constraint.values:
@@ -359,10 +360,11 @@ class Compiler:
         found = []
         for rule in self._rules(shape, constraint):
             value = names()
-            values = rel.join(_scan(ctx, f"{rel.node} {path} {value}", f"{rel.node} {value}"), value)
+            values = rel.join(_scan(ctx, f"{rel.node} {path} {value}", f"{rel.node} {value}"), value,
+                              _last_predicates(shape.path))
             broken = self._violating(values, shape, parameter, rule, ctx, names)
             found.append(_Relation(f"{{ SELECT DISTINCT {' '.join(rel.variables)} WHERE {{ {broken.text} }} }}",
-                                   rel.node, rel.variables))
+                                   rel.node, rel.variables, rel.sources))
         return found
 
     # ------------------------------------------------------------------ tests of a value alone
@@ -378,29 +380,30 @@ class Compiler:
                     return False
         return True
 
-    def _conforms(self, shape: Shape, v: str, ctx: Context) -> str:
+    def _conforms(self, shape: Shape, v: str, ctx: Context, sources) -> str:
         """A SPARQL boolean: ``v`` conforms to the plain node shape ``shape``."""
         parts = []
         for constraint in shape.constraints:
             values = constraint.values if constraint.parameter == SH.hasValue else self._rules(shape, constraint)
             for rule in values:
-                parts.append(f"!({self._expression(shape, constraint.parameter, rule, v, ctx)})")
+                parts.append(f"!({self._expression(shape, constraint.parameter, rule, v, ctx, sources)})")
         return "(" + (" && ".join(parts) or "true") + ")"
 
-    def _expression(self, shape: Shape, parameter, rule, v: str, ctx: Context) -> str | None:
-        """A SPARQL boolean for "``v`` breaks the constraint", when the node alone decides it."""
+    def _expression(self, shape: Shape, parameter, rule, v: str, ctx: Context, sources) -> str | None:
+        """A SPARQL boolean for "``v`` breaks the constraint", when the node alone decides it;
+        ``sources``: the predicates whose values ``v`` may be (None: any)."""
         if parameter == SH.datatype:
             _plain_iri(shape, rule, parameter)
             if rule in (RDFS.Literal, RDFS.Datatype):
                 raise CompileError(shape.node, f"sh:datatype {rule} is not supported")
-            return self._test(Test("datatype", rule), v, ctx)
+            return self._test(Test("datatype", rule), v, ctx, sources)
         if parameter == SH.nodeKind:
             if rule not in _NODE_KINDS:
                 raise CompileError(shape.node, f"unknown sh:nodeKind {rule}")
             return _NODE_KINDS[rule].format(v=v)
         if parameter == SH.minLength:
             _count(shape, rule)
-            return self._test(Test("minLength", rule), v, ctx)
+            return self._test(Test("minLength", rule), v, ctx, sources)
         if parameter == SH.pattern:
             if not isinstance(rule, rdflib.Literal) or not isinstance(rule.value, str):
                 raise CompileError(shape.node, "sh:pattern must be a string")
@@ -408,11 +411,11 @@ class Compiler:
                 Test("pattern", str(rule)).sparql(v)
             except ValueError as exc:
                 raise CompileError(shape.node, str(exc)) from exc
-            return self._test(Test("pattern", str(rule)), v, ctx)
+            return self._test(Test("pattern", str(rule)), v, ctx, sources)
         if parameter == SH.minInclusive:
             if not isinstance(rule, rdflib.Literal) or isinstance(rule.value, str) or rule.value is None:
                 raise CompileError(shape.node, "sh:minInclusive is supported with a number or a date only")
-            return self._test(Test("minInclusive", rule), v, ctx)
+            return self._test(Test("minInclusive", rule), v, ctx, sources)
         if parameter == SH["in"]:
             for member in rule:
                 _plain_iri(shape, member, parameter)
@@ -421,18 +424,30 @@ class Compiler:
             _plain_iri(shape, rule, parameter)
             return f"!sameTerm({v}, {_iri(rule)})"
         if parameter == SH["or"] and all(self._plain(member) for member in rule):
-            return "!(" + (" || ".join(self._conforms(m, v, ctx) for m in rule) or "false") + ")"
+            return "!(" + (" || ".join(self._conforms(m, v, ctx, sources) for m in rule) or "false") + ")"
         if parameter == SH["not"] and self._plain(rule):
-            return self._conforms(rule, v, ctx)
+            return self._conforms(rule, v, ctx, sources)
         if parameter == SH.node and self._plain(rule):
-            return f"!{self._conforms(rule, v, ctx)}"
+            return f"!{self._conforms(rule, v, ctx, sources)}"
         if parameter in (SH["class"], SH["or"], SH["not"], SH.node):
             return None
         raise CompileError(shape.node, f"{parameter} has no SPARQL form")
 
-    def _test(self, test: Test, v: str, ctx: Context) -> str:
-        self.tests.add(test)
+    def _test(self, test: Test, v: str, ctx: Context, sources) -> str:
+        if not test.exact_in_sparql():
+            known = self.tests.get(test, frozenset())
+            self.tests[test] = None if known is None or sources is None else known | sources
         return ctx.corrections.condition(test, v)
+
+    def _focus_sources(self, shape: Shape):
+        """The predicates whose values a focus node of ``shape`` may be: none (the targets of
+        classes and subjects are never literals) unless a SPARQL target may select one."""
+        if any(target.kind == SH.target for target in shape.targets):
+            return None
+        for parent in self.parents.get(shape.node, ()):
+            if self._focus_sources(parent) is None:
+                return None
+        return frozenset()
 
 
 @dataclass
@@ -442,15 +457,16 @@ class _Relation:
     text: str
     node: str
     variables: list
+    sources: frozenset | None            # the predicates whose values the node may be (None: any)
 
     def where(self, expression: str) -> "_Relation":
-        return _Relation(f"{self.text} FILTER({expression})", self.node, self.variables)
+        return _Relation(f"{self.text} FILTER({expression})", self.node, self.variables, self.sources)
 
     def minus(self, group: str) -> "_Relation":
-        return _Relation(f"{self.text} MINUS {group}", self.node, self.variables)
+        return _Relation(f"{self.text} MINUS {group}", self.node, self.variables, self.sources)
 
-    def join(self, group: str, node: str) -> "_Relation":
-        return _Relation(f"{self.text} {group}", node, self.variables + [node])
+    def join(self, group: str, node: str, sources) -> "_Relation":
+        return _Relation(f"{self.text} {group}", node, self.variables + [node], sources)
 
 
 def _vars(ctx: Context, *names: str) -> list:
@@ -468,11 +484,14 @@ def _plain_iri(shape: Shape, value, parameter) -> None:
         raise CompileError(shape.node, f"{parameter} with a value that is not an IRI ({value!r}) is not supported")
 
 
-def _predicates(path) -> set:
+def _last_predicates(path) -> frozenset:
+    """The predicates whose objects a path ends on (an inverse step ends on subjects, never
+    literals)."""
     if isinstance(path, rdflib.URIRef):
-        return {path}
+        return frozenset({path})
     kind, parts = path
-    found: set = set()
-    for part in (parts if kind in ("sequence", "alternative") else (parts,)):
-        found |= _predicates(part)
-    return found
+    if kind == "inverse":
+        return frozenset()
+    if kind == "sequence":
+        return _last_predicates(parts[-1])
+    return frozenset().union(*(_last_predicates(part) for part in parts))

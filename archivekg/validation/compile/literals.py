@@ -29,6 +29,9 @@ NOT_A_STRING = (f"isLiteral(?v) && DATATYPE(?v) != <{XSD.string}> && DATATYPE(?v
 _PYTHON_TYPES = {XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int,
                  XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: date,
                  XSD.time: time, XSD.dateTime: datetime}
+_NUMERIC = frozenset(rdflib.term._NUMERIC_LITERAL_TYPES)
+# The numeric datatypes of SPARQL (XSD's numbers and the types derived from them): the same.
+_NUMERIC_IRIS = frozenset(str(t) for t in _NUMERIC)
 # An integer both rdflib and Oxigraph read as the same number (Oxigraph writes integers so).
 CANONICAL_INTEGER = "^-?(0|[1-9][0-9]*)$"
 
@@ -75,6 +78,29 @@ class Test:
             return not (same_text and value.value is not None
                         and literal.datatype.value in (str(XSD.integer), str(XSD.decimal)))
         return True
+
+    def exact_in_sparql(self) -> bool:
+        """A datatype test of xsd:string or rdf:langString: its SPARQL form is exact on every
+        node (a literal that is not a string has another datatype for rdflib too)."""
+        return self.kind == "datatype" and str(self.parameter) in STRING_TYPES
+
+    def sparql_answer(self, literal):
+        """The SPARQL form's answer for an Oxigraph literal that is not a string, where it is
+        known without asking Oxigraph: a datatype test of the literal's own datatype passes;
+        a bound compared with a literal that is not a number is a type error, a result."""
+        if self.kind == "datatype" and literal.datatype.value == str(self.parameter):
+            return False
+        if self.kind == "minInclusive" and literal.datatype.value not in _NUMERIC_IRIS:
+            return True
+        return None
+
+    def datatype_key(self, value: rdflib.Literal):
+        """A key that every literal with the same pySHACL answer shares, when the answer
+        depends on the datatype alone (a bound and a literal that is not a number of the
+        bound's datatype: rdflib orders them by their datatypes' IRIs); else None."""
+        if self.kind != "minInclusive" or value.datatype in _NUMERIC or value.datatype == self.parameter.datatype:
+            return None
+        return (self, value.datatype, isinstance(value.value, str))
 
     def python(self, value: rdflib.Literal) -> bool:
         """pySHACL's answer for a literal, as rdflib reads it."""
