@@ -32,7 +32,7 @@ from .compile.literals import NOT_A_STRING, Corrections, pair_fails
 from .parallel import map_bounded
 from .shapes import ScopedShapes, ShapeLibrary
 from .slices import Layout, Slice, Unit
-from .terms import AKGSH, to_rdflib
+from .terms import AKGSH, SH, to_rdflib
 
 _PROGRAMS: dict = {}
 _SUBCLASS = f"<{RDFS.subClassOf}>"
@@ -273,6 +273,16 @@ def _results(check: Check, row, variables: list[str], terms: _Terms) -> list[dic
     base = {"severity": shape.severity, "shape": shape.node, "component": check.component}
     if check.kind == "sparql":
         return _sparql_result(check, row, variables, base, terms)
+    if check.kind == "counts":
+        focus = terms[row["this"]]
+        found = []
+        for shape, constraint, count, index in check.counts:
+            number = row[f"__akg_n{index}"]
+            number = int(number.value) if number is not None else 0
+            if number < count if constraint.parameter == SH.minCount else number > count:
+                found.append({"severity": shape.severity, "shape": shape.node, "component": constraint.component,
+                              "focus": focus, "path": shape.path, "value": None, "message": shape.message or ""})
+        return found
     value = terms[row["value"]] if check.kind != "focus" else None
     if check.kind == "pair" and not pair_fails(value, terms[row["other"]], strict=check.strict):
         return []
@@ -284,29 +294,32 @@ def _sparql_result(check: Check, row, variables: list[str], base: dict, terms: _
     """A SPARQL-based result as pySHACL makes it from a row of its per-focus query."""
     shape = check.shape
     focus = terms[row["this"]]           # bound by the focus nodes' join in every row
-    seen = {name: terms[row[name]] for name in variables
-            if name != "__akg_g" and row[name] is not None}
+    bound = {name: row[name] for name in variables if name != "__akg_g" and row[name] is not None}
     if not check.this_projected:
-        seen.pop("this", None)
-    this, path, value = seen.pop("this", None), seen.pop("path", None), seen.pop("value", None)
+        bound.pop("this", None)
+    this, path, value = (terms[bound.pop(name)] if name in bound else None for name in ("this", "path", "value"))
     if this is None and path is None and value is None:
         return []                        # pySHACL makes no result of such a row
     if value is None and not shape.is_property:
         value = focus
-    substitutions = dict(seen)
+    substitutions = dict(bound)
     for name, term in (("this", this), ("path", path), ("value", value)):
         if term is not None:
             substitutions[name] = term
     return [dict(base, focus=this or focus, path=path if path is not None else shape.path,
-                 value=value, message=_substitute(shape.message or "", substitutions))]
+                 value=value, message=_substitute(shape.message or "", substitutions, terms))]
 
 
-def _substitute(message: str, values: dict) -> str:
-    """{?name} and {$name} replaced by the values' text, in pySHACL's order and manner."""
+def _substitute(message: str, values: dict, terms: _Terms) -> str:
+    """{?name} and {$name} replaced by the values' text (rdflib's), in pySHACL's order and
+    manner (a value's text may itself hold a later name's placeholder)."""
     for name, term in values.items():
+        if "{?" + name + "}" not in message and "{$" + name + "}" not in message:
+            continue
+        text = str(terms[term] if isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)) else term)
         pattern = "{[?$]" + name + "}"
         try:
-            message = re.sub(pattern, str(term), message)
+            message = re.sub(pattern, text, message)
         except re.error:                 # pySHACL fails here; the text is put as it is
-            message = re.sub(pattern, lambda _: str(term), message)
+            message = re.sub(pattern, lambda _: text, message)
     return message

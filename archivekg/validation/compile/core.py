@@ -48,6 +48,7 @@ class Check:
     strict: bool = True                  # pair: sh:lessThan (True) or sh:lessThanOrEquals
     variables: list | None = None        # sparql: the projected variables (None: SELECT *)
     this_projected: bool = True          # sparql: the query as written selects ?this
+    counts: list = field(default_factory=list)   # counts: (shape, constraint, count, path index)
 
 
 class _Names:
@@ -120,14 +121,24 @@ class Compiler:
 
     def checks(self) -> list[Check]:
         checks = []
+        counted: dict[str, list] = {}        # the count constraints of shapes with the same focus nodes
         for shape in self.reported():
             if shape.message is None and (shape.constraints or shape.sparql):
                 raise CompileError(shape.node, "a shape that reports results needs its sh:message")
             for constraint in shape.constraints:
+                if constraint.parameter in (SH.minCount, SH.maxCount):
+                    if not shape.is_property:
+                        raise CompileError(shape.node, f"{constraint.parameter} is allowed only on property shapes")
+                    if len(constraint.values) != 1:
+                        raise CompileError(shape.node, f"{constraint.parameter} must have exactly one value")
+                    key = self.focus(shape, Context(per_graph=self.per_graph))
+                    counted.setdefault(key, []).append((shape, constraint))
+                    continue
                 checks += self._constraint_checks(shape, constraint)
             for select in shape.sparql:
                 checks.append(self._sparql_check(shape, select))
-        return checks
+        checks += [self._count_check(members) for members in counted.values()]
+        return [check for check in checks if check is not None]
 
     # ------------------------------------------------------------------ focus and value nodes
     def focus(self, shape: Shape, ctx: Context) -> str:
@@ -202,29 +213,34 @@ class Compiler:
             return f"SELECT DISTINCT {_graph_var(ctx)}?this ?value WHERE {{ {found.text} }}"
         return Check(shape, constraint.component, "value", render)
 
-    def _count_check(self, shape: Shape, constraint: Constraint) -> list[Check]:
-        if not shape.is_property:
-            raise CompileError(shape.node, f"{constraint.parameter} is allowed only on property shapes")
-        if len(constraint.values) != 1:
-            raise CompileError(shape.node, f"{constraint.parameter} must have exactly one value")
-        count = _count(shape, constraint.values[0])
-        path = _path(shape.path)
-        if constraint.parameter == SH.minCount and count == 0:
-            return []
+    def _count_check(self, members: list) -> Check | None:
+        """One query for the sh:minCount and sh:maxCount of shapes with the same focus nodes:
+        the focus nodes once, each path's values counted once (for every subject, then joined)."""
+        paths, counts = [], []
+        for shape, constraint in members:
+            count = _count(shape, constraint.values[0])
+            if constraint.parameter == SH.minCount and count == 0:
+                continue
+            path = _path(shape.path)
+            if path not in paths:
+                paths.append(path)
+            counts.append((shape, constraint, count, paths.index(path)))
+        if not counts:
+            return None
+        first = counts[0][0]
 
         def render(ctx: Context) -> str:
-            focus = self.focus(shape, ctx)
-            if constraint.parameter == SH.minCount and count == 1:
-                body = f"{focus} MINUS {_scan(ctx, f'?this {path} ?__akg_x', '?this')}"
-                return f"SELECT DISTINCT {_graph_var(ctx)}?this WHERE {{ {body} }}"
-            values = _scan(ctx, f"?this {path} ?value", "?this ?value")
-            if constraint.parameter == SH.minCount:
-                body, test = f"{focus} OPTIONAL {values}", f"< {count}"
-            else:
-                body, test = f"{focus} {values}", f"> {count}"
-            return (f"SELECT {_graph_var(ctx)}?this WHERE {{ {body} }} "
-                    f"GROUP BY {_graph_var(ctx)}?this HAVING (COUNT(DISTINCT ?value) {test})")
-        return [Check(shape, constraint.component, "focus", render)]
+            gv = _graph_var(ctx)
+            optionals = " ".join(
+                f"OPTIONAL {{ SELECT {gv}?this (COUNT(DISTINCT ?__akg_c{i}) AS ?__akg_n{i}) WHERE "
+                f"{{ {_in(ctx, f'?this {path} ?__akg_c{i}')} }} GROUP BY {gv}?this }}"
+                for i, path in enumerate(paths))
+            tests = " || ".join(f"COALESCE(?__akg_n{i}, 0) {'<' if c.parameter == SH.minCount else '>'} {n}"
+                                for _, c, n, i in counts)
+            numbers = " ".join(f"?__akg_n{i}" for i in range(len(paths)))
+            return (f"SELECT {gv}?this {numbers} WHERE {{ {self.focus(first, ctx)} {optionals} "
+                    f"FILTER({tests}) }}")
+        return Check(first, SH.MinCountConstraintComponent, "counts", render, counts=counts)
 
     def _has_value_check(self, shape: Shape, value) -> Check:
         _plain_iri(shape, value, SH.hasValue)
@@ -295,6 +311,9 @@ class Compiler:
         if parameter == SH["not"]:
             return self._conforming(rel, rule, ctx, names)
         if parameter == SH["or"]:
+            members = [self._node_set(member, rel.node, ctx) for member in rule]
+            if all(members):
+                return rel.minus(_union(ctx, rel.node, members))
             found = rel
             for member in rule:
                 found = found.minus("{ " + self._conforming(rel, member, ctx, names).text + " }")
@@ -304,7 +323,31 @@ class Compiler:
     def _conforming(self, rel: "_Relation", shape: Shape, ctx: Context, names: _Names) -> "_Relation":
         if self._plain(shape):
             return rel.where(self._conforms(shape, rel.node, ctx, rel.sources))
+        nodes = self._node_set(shape, rel.node, ctx)
+        if nodes is not None:
+            return rel.join(nodes, rel.node, rel.sources)
         return rel.minus("{ " + self._nonconforming(rel, shape, ctx, names).text + " }")
+
+    def _node_set(self, shape: Shape, var: str, ctx: Context) -> str | None:
+        """The nodes that conform to ``shape``, as a sub-SELECT binding ``var`` on its own,
+        when the shape is made of sh:class (and sh:or of such shapes): then sh:not and sh:or
+        are one join or one MINUS, not the relation repeated in each branch."""
+        if shape.is_property or shape.properties or shape.sparql or not shape.constraints:
+            return None
+        pieces = []
+        for constraint in shape.constraints:
+            if constraint.parameter == SH["class"]:
+                for cls in constraint.values:
+                    _plain_iri(shape, cls, SH["class"])
+                    pieces.append(_scan(ctx, self._instance(var, cls, ctx), var))
+            elif constraint.parameter == SH["or"]:
+                members = [self._node_set(member, var, ctx) for member in constraint.values]
+                if not all(members):
+                    return None
+                pieces.append(_union(ctx, var, members))
+            else:
+                return None
+        return pieces[0] if len(pieces) == 1 else f"{{ SELECT DISTINCT {_graph_var(ctx)}{var} WHERE {{ {' '.join(pieces)} }} }}"
 
     def _nonconforming(self, rel: "_Relation", shape: Shape, ctx: Context, names: _Names) -> "_Relation":
         """The rows of ``rel`` whose node does not conform to ``shape`` (may repeat rows)."""
@@ -313,6 +356,9 @@ class Compiler:
                                            "sh:node, sh:or or sh:not")
         if self._plain(shape):
             return rel.where(f"!{self._conforms(shape, rel.node, ctx, rel.sources)}")
+        nodes = self._node_set(shape, rel.node, ctx)
+        if nodes is not None:
+            return rel.minus(nodes)
         parts = []
         for constraint in shape.constraints:
             parameter = constraint.parameter
@@ -467,6 +513,11 @@ class _Relation:
 
     def join(self, group: str, node: str, sources) -> "_Relation":
         return _Relation(f"{self.text} {group}", node, self.variables + [node], sources)
+
+
+def _union(ctx: Context, var: str, node_sets: list) -> str:
+    return (f"{{ SELECT DISTINCT {_graph_var(ctx)}{var} WHERE {{ "
+            + " UNION ".join("{ " + nodes + " }" for nodes in node_sets) + " } }")
 
 
 def _vars(ctx: Context, *names: str) -> list:
