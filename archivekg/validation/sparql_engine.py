@@ -94,8 +94,15 @@ def validate(store: ox.Store, layout: Layout, library: ShapeLibrary, texts, note
 # ---------------------------------------------------------------------- the store, lent
 @contextmanager
 def _lent(store: ox.Store, layout: Layout):
-    """The store with only the data graphs of ``layout``; restored on exit."""
+    """The store with only the data graphs of ``layout``; restored on exit.  A store that
+    cannot be written (a published release) is copied into memory instead."""
     data = layout.data_graphs
+    if not _writable(store):
+        copy = ox.Store()
+        for graph in data:
+            copy.extend(store.quads_for_pattern(None, None, None, graph))
+        yield copy
+        return
     aside = [(graph, list(store.quads_for_pattern(None, None, None, graph)))
              for graph in store.named_graphs() if graph not in data]
     default = list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
@@ -104,14 +111,6 @@ def _lent(store: ox.Store, layout: Layout):
             store.remove_graph(graph)
         if default:
             store.clear_graph(ox.DefaultGraph())
-        _probe(store)
-    except RuntimeError:                 # read-only: work on a copy in memory
-        copy = ox.Store()
-        for graph in data:
-            copy.extend(store.quads_for_pattern(None, None, None, graph))
-        yield copy
-        return
-    try:
         yield store
     finally:
         for graph, quads in aside:
@@ -120,10 +119,14 @@ def _lent(store: ox.Store, layout: Layout):
         store.extend(default)
 
 
-def _probe(store: ox.Store) -> None:
+def _writable(store: ox.Store) -> bool:
     probe = ox.NamedNode("urn:archivekg:validation:probe")
-    store.add(ox.Quad(probe, probe, probe, probe))
+    try:
+        store.add(ox.Quad(probe, probe, probe, probe))
+    except RuntimeError:                 # "Transaction are only possible on read-write instances"
+        return False
     store.remove_graph(probe)
+    return True
 
 
 @contextmanager
