@@ -451,6 +451,7 @@ class _FileTexts:
 
     def __init__(self, roots: list[tuple[Path, Path]]):
         self.roots = roots
+        self._folders: dict = {}        # folder -> the folder resolved (once per folder, not per file)
 
     def add_to(self, piece: Slice, store: ox.Store, unit: Unit, rows=None) -> list[str]:
         """``rows``: the (document, text, file) of the unit's graph, when already read."""
@@ -466,13 +467,23 @@ class _FileTexts:
 
     def _read(self, relative: str) -> str | None:
         for root, allowed in self.roots:
-            path = (root / relative).resolve()
+            path = self._resolve(root / relative)
             if path.is_relative_to(allowed) and path.is_file():
                 try:
                     return path.read_text(encoding="utf-8")
                 except (OSError, UnicodeDecodeError):
                     return None
         return None
+
+
+    def _resolve(self, path: Path) -> Path:
+        """``path.resolve()``, resolving each folder once."""
+        if path.name in ("", ".", "..") or path.is_symlink():
+            return path.resolve()
+        folder = self._folders.get(path.parent)
+        if folder is None:
+            folder = self._folders[path.parent] = path.parent.resolve()
+        return folder / path.name
 
 
 class _NoTexts:
