@@ -25,13 +25,13 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDFS
 
 from .compile import Check, Context, Program, compile_shapes
 from .compile.literals import NOT_A_STRING, Corrections, pair_fails
 from .parallel import map_bounded
 from .shapes import ScopedShapes, ShapeLibrary
-from .slices import Layout, Slice, Unit
+from .slices import Layout, Slice
 from .terms import AKGSH, SH, to_rdflib
 
 _PROGRAMS: dict = {}

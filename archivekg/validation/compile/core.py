@@ -180,8 +180,6 @@ class Compiler:
     # ------------------------------------------------------------------ top-level checks
     def _constraint_checks(self, shape: Shape, constraint: Constraint) -> list[Check]:
         parameter = constraint.parameter
-        if parameter in (SH.minCount, SH.maxCount):
-            return self._count_check(shape, constraint)
         if parameter == SH.hasValue:
             return [self._has_value_check(shape, value) for value in constraint.values]
         if parameter in (SH.lessThan, SH.lessThanOrEquals):
