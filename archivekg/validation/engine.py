@@ -218,7 +218,7 @@ def _validate(store: ox.Store, layout: Layout, settings: dict, texts, attributio
         workers = default_workers(total)
     raw: list[tuple[dict, Unit | None, str]] = []
     if jobs is None and engine == "sparql":
-        raw = _compiled(store, layout, library, texts, report, parts, workers)
+        raw = _compiled(store, layout, library, texts, report, parts)
         jobs = ()
     elif jobs is None:
         jobs = _jobs(store, layout, library, texts, report, str(settings["SHAPES_DIR"]))
@@ -249,15 +249,14 @@ def _validate(store: ox.Store, layout: Layout, settings: dict, texts, attributio
 
 
 def _compiled(store: ox.Store, layout: Layout, library: ShapeLibrary, texts, report: Report,
-              parts: dict, workers: int) -> list[tuple[dict, Unit | None, str]]:
+              parts: dict) -> list[tuple[dict, Unit | None, str]]:
     """Every scope by the compiled shapes, in the order of the pyshacl passes (per graph in
     layout order, per node, whole corpus), so that the same result is kept from the same
     pass; per-node results are given the unit of their focus node's home (slices.py)."""
     from .change import _homes_of
     from .sparql_engine import validate as validate_compiled
 
-    passes = {p.scope: p for p in validate_compiled(store, layout, library, texts, report.notes,
-                                                    workers=workers)}
+    passes = {p.scope: p for p in validate_compiled(store, layout, library, texts, report.notes)}
     order = {unit.graph: index for index, unit in enumerate(layout.units)}
     raw = []
     per_graph = passes.get(str(AKGSH.PerGraph))

@@ -214,7 +214,7 @@ class Compiler:
     def _count_check(self, members: list) -> Check | None:
         """One query for the sh:minCount and sh:maxCount of shapes with the same focus nodes:
         the focus nodes once, each path's values counted once (for every subject, then joined)."""
-        paths, counts = [], []
+        paths, counts, simple = [], [], []
         for shape, constraint in members:
             count = _count(shape, constraint.values[0])
             if constraint.parameter == SH.minCount and count == 0:
@@ -222,6 +222,7 @@ class Compiler:
             path = _path(shape.path)
             if path not in paths:
                 paths.append(path)
+                simple.append(isinstance(shape.path, rdflib.URIRef))
             counts.append((shape, constraint, count, paths.index(path)))
         if not counts:
             return None
@@ -229,9 +230,12 @@ class Compiler:
 
         def render(ctx: Context) -> str:
             gv = _graph_var(ctx)
+            # Within one graph a predicate gives each value once; over the union (a triple in
+            # several graphs) or along a longer path, values repeat and are counted once.
             optionals = " ".join(
-                f"OPTIONAL {{ SELECT {gv}?this (COUNT(DISTINCT ?__akg_c{i}) AS ?__akg_n{i}) WHERE "
-                f"{{ {_in(ctx, f'?this {path} ?__akg_c{i}')} }} GROUP BY {gv}?this }}"
+                f"OPTIONAL {{ SELECT {gv}?this (COUNT({'' if ctx.per_graph and simple[i] else 'DISTINCT '}"
+                f"?__akg_c{i}) AS ?__akg_n{i}) WHERE {{ {_in(ctx, f'?this {path} ?__akg_c{i}')} }} "
+                f"GROUP BY {gv}?this }}"
                 for i, path in enumerate(paths))
             tests = " || ".join(f"COALESCE(?__akg_n{i}, 0) {'<' if c.parameter == SH.minCount else '>'} {n}"
                                 for _, c, n, i in counts)
