@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .. import rdfsafety
 from ..errors import SourceError
 from ..rdfformats import FORMATS, known_extensions, name_for
 from .slices import Unit
@@ -98,6 +99,7 @@ def _read_limited(path: Path, display: str, max_bytes: int) -> bytes:
 
 def _parse_into(store: ox.Store, data: bytes, fmt: str, display: str, graph: str, *,
                 base_iri: str | None) -> tuple[int, set]:
+    rdfsafety.check(data, fmt, file=display)
     default = ox.NamedNode(graph)
     quads, graphs = [], set()
     try:

@@ -15,6 +15,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .. import rdfsafety
 from .. import store as build_store
 from ..errors import BuildMissing, SourceError
 from ..rdfformats import FORMATS, known_extensions, name_for
@@ -35,6 +36,9 @@ def load_files(paths: list[str]) -> ox.Store:
         fmt = rdf_format(path)
         if not path.is_file():
             raise SourceError("no such file", file=str(path))
+        name_of_format = name_for(path)
+        if name_of_format in rdfsafety.CHECKED:
+            rdfsafety.check(path.read_bytes(), name_of_format, file=str(path))
         try:
             store.load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
         except SyntaxError as exc:
@@ -68,6 +72,7 @@ class DataSource:
             release = build_store.current_release(self.build_dir)
             if not (release / "store").is_dir():
                 raise BuildMissing(f"{release}: the release has no store/ folder")
+            build_store.hold(release)     # a later build must not delete what we serve
             self._release = release
 
     def open_for_worker(self) -> ox.Store:
