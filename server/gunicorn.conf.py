@@ -18,7 +18,7 @@ from archivekg import settings as _settings  # noqa: E402
 from archivekg.web import gunicorn_config as _gunicorn_config  # noqa: E402
 
 _values = _settings.load()
-_default_workers = 1 if _values["UPDATE_TOKEN"] else 2
+_default_workers = 1 if _gunicorn_config.updates_enabled(_values) else 2
 
 globals().update(_gunicorn_config.options(
     _values,

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import current_app, request, url_for
+from flask import request, url_for
 
 from ..web import formats
 from ..web.errors import ApiError
-from ..web.query_text import inspect
+from ..web.protocol import check_length
 from . import examples, site, sparql
 from .values import view
 
@@ -22,19 +22,6 @@ bp = site.blueprint("query_page")
 
 SHOWN_ROWS = 1000
 STARTER = "SELECT ?s ?p ?o WHERE {\n  ?s ?p ?o\n}\nLIMIT 20\n"
-
-
-def _check(text: str) -> None:
-    info = inspect(text)
-    if info.is_update:
-        raise ApiError(403, "update-as-query",
-                       f"This is a SPARQL Update ({info.form}); the query page only reads.")
-    allowed = set(current_app.config["SERVICE_ALLOWLIST"])
-    for endpoint in info.services:
-        if endpoint is None or endpoint not in allowed:
-            raise ApiError(403, "service-not-allowed",
-                           "SERVICE is refused unless its endpoint is a fixed IRI of the allowlist "
-                           "(setting SERVICE_ALLOWLIST).")
 
 
 def _downloads(text: str, kind: str) -> list[tuple[str, str]]:
@@ -52,7 +39,7 @@ def query():
     status = 200
     if text is not None and text.strip():
         try:
-            _check(text)
+            check_length(text, "query")
             variables, rows, truncated, kind = sparql.select_raw(text, limit=SHOWN_ROWS)
             context["result"] = {
                 "variables": variables,
@@ -62,7 +49,7 @@ def query():
                 "downloads": _downloads(text, kind),
             }
         except ApiError as error:
-            if error.status >= 500 and error.code not in ("query-timeout", "busy"):
+            if error.status >= 500 and error.code not in ("query-timeout", "busy", "memory-limit"):
                 raise
             context["error"] = error
             status = error.status

@@ -13,11 +13,12 @@ from __future__ import annotations
 from typing import Iterable
 
 import pyoxigraph as ox
-from flask import current_app
+from flask import current_app, request
 
 from ..build.pipeline import PREFIXES
 from ..web.backend import backend, worker_error
-from ..web.query_text import inspect
+from ..web.protocol import client_gone
+from ..web.worker import QueryRequest, Reply
 
 PROLOGUE = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
 
@@ -32,43 +33,39 @@ Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | None]
 
 
 def _call(query: str, *, results: str | None, graph: str | None, limit: int | None,
-          default_graph: list[str] | None = None) -> tuple:
+          default_graph: list[str] | None = None) -> Reply:
     engine = backend()
-    reply = engine.call("query", {
-        "query": query,
-        "union": default_graph is None,
-        "default_graph": default_graph,
-        "named_graphs": [] if default_graph is not None else None,
-        "results_format": results,
-        "graph_format": graph,
-        "max_results": limit if limit is not None else engine.max_results,
-        "prefixes": PREFIXES,
-    })
-    if reply[0] != "ok":
-        raise worker_error(reply[1])
+    reply = engine.call(QueryRequest(
+        query=query, results_format=results, graph_format=graph,
+        max_results=limit if limit is not None else engine.max_results,
+        default_graphs=tuple(default_graph) if default_graph is not None else None,
+        named_graphs=() if default_graph is not None else None,
+        prefixes=tuple(PREFIXES.items()),
+    ))
+    if not reply.ok:
+        raise worker_error(reply.meta)
     return reply
 
 
 def select(body: str, *, limit: int | None = None) -> list[Row]:
     """The solutions of a SELECT (our prefixes are declared for it) as dicts of terms."""
     reply = _call(PROLOGUE + body, results="json", graph=None, limit=limit)
-    solutions = ox.parse_query_results(reply[2], ox.QueryResultsFormat.JSON)
+    solutions = ox.parse_query_results(reply.body, ox.QueryResultsFormat.JSON)
     names = [v.value for v in solutions.variables]
     return [{name: solution[name] for name in names} for solution in solutions]
 
 
 def select_raw(text: str, *, limit: int) -> tuple[list[str], list[Row], bool, str]:
     """A user's query: (variables, rows, truncated, kind) for SELECT/ASK/CONSTRUCT/DESCRIBE."""
-    info = inspect(text)
     engine = backend()
-    reply = engine.call("query", {
-        "query": text, "union": not info.has_dataset, "default_graph": None,
-        "named_graphs": None, "results_format": "json", "graph_format": "ntriples",
-        "max_results": limit, "prefixes": info.prefixes,
-    })
-    if reply[0] != "ok":
-        raise worker_error(reply[1])
-    meta, body = reply[1], reply[2]
+    settings = current_app.config
+    reply = engine.call(QueryRequest(
+        query=text, results_format="json", graph_format="ntriples", max_results=limit,
+        base_iri=request.url_root + "sparql", allowlist=tuple(settings["SERVICE_ALLOWLIST"]),
+        updates_enabled=bool(settings["UPDATE_TOKEN"])), cancelled=client_gone())
+    if not reply.ok:
+        raise worker_error(reply.meta, updates_enabled=bool(settings["UPDATE_TOKEN"]))
+    meta, body = reply.meta, reply.body
     if meta["kind"] == "graph":
         triples = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
         rows = [{"subject": t.subject, "predicate": t.predicate, "object": t.object} for t in triples]
@@ -82,7 +79,7 @@ def select_raw(text: str, *, limit: int) -> tuple[list[str], list[Row], bool, st
 
 def ask(body: str) -> bool:
     reply = _call(PROLOGUE + body, results="json", graph=None, limit=1)
-    return bool(ox.parse_query_results(reply[2], ox.QueryResultsFormat.JSON))
+    return bool(ox.parse_query_results(reply.body, ox.QueryResultsFormat.JSON))
 
 
 def construct(body: str, *, fmt: str, limit: int | None = None,
@@ -90,7 +87,7 @@ def construct(body: str, *, fmt: str, limit: int | None = None,
     """A CONSTRUCT serialised by the worker in ``fmt``; (bytes, truncated)."""
     reply = _call(PROLOGUE + body, results=None, graph=fmt, limit=limit,
                   default_graph=default_graph)
-    return reply[2], reply[1]["truncated"]
+    return reply.body, reply.meta["truncated"]
 
 
 def iri(value: str) -> str:

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 
-from ..errors import ArchiveKGError, ConfigError, SourceError
+from ..web.backend import backend, worker_error
 from ..web.body import request_body
 from ..web.errors import ApiError, error_response
 from ..web.negotiation import choose
+from ..web.worker import ValidateRequest
 from . import inputs
-from .engine import DEFAULT_INFERENCE, INFERENCE, validate_bytes
+from .engine import DEFAULT_INFERENCE, INFERENCE
 from .report import MEDIA_TYPES
 
 blueprint = Blueprint("validate", __name__)
@@ -55,21 +56,27 @@ def validate() -> Response:
     body = request_body("Validate larger data with `archivekg validate FILE`, or send it in parts.")
     if not body.strip():
         raise ApiError(400, "empty-body", "The request body is empty: send the RDF to validate.")
-    try:
-        report = validate_bytes(body, fmt, dict(current_app.config), inference=inference)
-    except SourceError as exc:
-        where = f" (line {exc.line})" if exc.line else ""
-        raise ApiError(400, "bad-rdf", f"The request body cannot be read{where}: {exc.detail}",
-                       **({"line": exc.line} if exc.line else {})) from exc
-    except ConfigError:
-        raise
-    except ArchiveKGError as exc:
-        raise ApiError(400, "bad-rdf", str(exc)) from exc
+    settings = current_app.config
+    # In a worker of its own, without the data and without the network: a bomb or a slow
+    # validation costs that process its time and memory limits, never the server.
+    engine = backend()
+    reply = engine.call(ValidateRequest(body, fmt, inference, report_format[0],
+                                        tuple(_worker_settings(settings).items())),
+                        timeout=float(settings["VALIDATE_TIMEOUT"]), private="no-store",
+                        limit_setting="VALIDATE_TIMEOUT")
+    if not reply.ok:
+        raise worker_error(reply.meta)
     name = report_format[0]
-    response = Response(report.render(name), status=200, mimetype=MEDIA_TYPES[name])
-    response.headers["ArchiveKG-Violations"] = str(report.violations)
-    response.headers["ArchiveKG-Warnings"] = str(report.warnings)
+    response = Response(reply.body, status=200, mimetype=MEDIA_TYPES[name])
+    response.headers["ArchiveKG-Violations"] = str(reply.meta["violations"])
+    response.headers["ArchiveKG-Warnings"] = str(reply.meta["warnings"])
     response.vary.add("Accept")
     return response
 
 
+
+
+def _worker_settings(settings) -> dict:
+    # Only plain values cross the pipe (Flask's config holds objects too).
+    return {key: value for key, value in settings.items()
+            if key.isupper() and isinstance(value, (str, int, float, bool, list, tuple, type(None)))}

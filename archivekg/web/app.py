@@ -14,7 +14,7 @@ from typing import Any, Mapping
 from flask import Flask
 
 from .. import settings as settings_module
-from . import access_log, cors, errors, protocol, service
+from . import access_log, cors, errors, protocol, security_headers, service
 from .backend import install
 
 
@@ -30,6 +30,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, config_file: str | No
     errors.register(app)
     access_log.register(app)
     cors.register(app)
+    security_headers.register(app)
     app.register_blueprint(protocol.bp)
     app.register_blueprint(service.bp)
     # Imported here: the Linked Data layer builds on this package's modules.

@@ -35,7 +35,7 @@ def serve(host: str, port: int, workers: int | None, config_file: str | None, fi
     app = create_app(overrides, config_file=config_file)
     settings = app.config
     engine = app.extensions["archivekg"]
-    updates = bool(settings["UPDATE_TOKEN"]) and engine.source.kind == "files"
+    updates = gunicorn_config.updates_enabled(settings)
     if workers is None:
         workers = 1 if updates else DEFAULT_WORKERS
     elif updates and workers > 1:

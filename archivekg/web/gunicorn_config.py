@@ -20,7 +20,9 @@ def options(settings: dict[str, Any], *, bind: str, workers: int) -> dict[str, A
         "bind": bind,
         "workers": workers,
         "worker_class": "gthread",
-        "threads": max(4, 4 * int(settings["QUERY_WORKERS"])),
+        # A thread per request that may be waiting on a query worker, with room to spare: a
+        # lookup must find a free thread while slow queries hold every extra lane.
+        "threads": max(8, 2 * int(settings["QUERY_WORKERS_MAX"]) + 2),
         # Heartbeat timeout of a server process; queries have their own limit, far below.
         "timeout": int(timeout) + 30,
         # On SIGTERM, let running queries finish (they cannot run longer than this).
@@ -36,7 +38,25 @@ def options(settings: dict[str, Any], *, bind: str, workers: int) -> dict[str, A
         # servers on one machine would fight over it, and nothing here uses it.
         "control_socket_disable": True,
         "post_worker_init": post_worker_init,
+        "on_starting": _refuse_copies_with_updates(settings),
     }
+
+
+def updates_enabled(settings: dict[str, Any]) -> bool:
+    """Updates change served files in memory; each server process holds its own copy."""
+    return bool(settings["UPDATE_TOKEN"]) and bool(settings["SERVE_FILES"])
+
+
+def _refuse_copies_with_updates(settings: dict[str, Any]):
+    def on_starting(server) -> None:
+        workers = int(server.cfg.workers)
+        if updates_enabled(settings) and workers > 1:
+            # gunicorn prints a RuntimeError as "Error: ..." and exits with status 1.
+            raise RuntimeError(
+                f"updates are enabled (UPDATE_TOKEN) and each of the {workers} server processes "
+                "would hold its own copy of the served files, so an update would reach only one "
+                "of them: run with one server process (--workers 1 / WEB_CONCURRENCY=1)")
+    return on_starting
 
 
 def post_worker_init(worker) -> None:

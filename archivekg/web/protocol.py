@@ -4,6 +4,8 @@ the service description when no query is given."""
 from __future__ import annotations
 
 import hmac
+import select
+import socket
 from dataclasses import dataclass, field
 from urllib.parse import unquote_to_bytes
 
@@ -16,7 +18,7 @@ from .body import request_body
 from .errors import ApiError
 from .formats import Format
 from .negotiation import choose
-from .query_text import QueryInfo, inspect
+from .worker import QueryRequest
 
 bp = Blueprint("sparql", __name__)
 
@@ -143,15 +145,7 @@ def _query(text: str, params: Params):
     if not text.strip():
         raise ApiError(400, "missing-query", "The 'query' parameter is empty.")
     settings = current_app.config
-    info = inspect(text)
-    g.query_form = info.form
-    if info.is_update:
-        how = ("send it as 'update' (form POST) or as an application/sparql-update body, "
-               "with the bearer token" if settings["UPDATE_TOKEN"] else
-               "this endpoint is read-only")
-        raise ApiError(403 if not settings["UPDATE_TOKEN"] else 400, "update-as-query",
-                       f"This is a SPARQL Update ({info.form}), not a query: {how}.")
-    _check_services(info)
+    check_length(text, "query")
     default_graphs = [_graph_iri(v, "default-graph-uri") for v in params.all("default-graph-uri")]
     named_graphs = [_graph_iri(v, "named-graph-uri") for v in params.all("named-graph-uri")]
     dataset_given = bool(default_graphs or named_graphs)
@@ -160,30 +154,28 @@ def _query(text: str, params: Params):
     accept = request.headers.get("Accept")
     results_format = negotiate_format(formats.RESULTS, requested, accept)
     graph_format = negotiate_format(formats.GRAPHS, requested, accept)
-    if info.form in ("SELECT", "ASK") and results_format is None:
-        raise not_acceptable(formats.RESULTS, requested)
-    if info.is_graph and graph_format is None:
-        raise not_acceptable(formats.GRAPHS, requested)
 
-    status, details, body = backend().call("query", {
-        "query": text,
-        "union": not info.has_dataset,
-        "default_graph": default_graphs if dataset_given else None,
-        "named_graphs": named_graphs if dataset_given else None,
-        "results_format": results_format.name if results_format else None,
-        "graph_format": graph_format.name if graph_format else None,
-        "max_results": settings["MAX_RESULTS"],
-        "prefixes": info.prefixes,
-    })
-    if status != "ok":
-        if details.get("code") == "not-acceptable":
-            table = formats.GRAPHS if details["kind"] == "graph" else formats.RESULTS
+    reply = backend().call(QueryRequest(
+        query=text,
+        results_format=results_format.name if results_format else None,
+        graph_format=graph_format.name if graph_format else None,
+        max_results=settings["MAX_RESULTS"],
+        base_iri=request.base_url,
+        default_graphs=tuple(default_graphs) if dataset_given else None,
+        named_graphs=tuple(named_graphs) if dataset_given else None,
+        allowlist=tuple(settings["SERVICE_ALLOWLIST"]),
+        updates_enabled=bool(settings["UPDATE_TOKEN"]),
+    ), cancelled=client_gone())
+    g.query_form = reply.meta.get("form")
+    if not reply.ok:
+        if reply.code == "not-acceptable":
+            table = formats.GRAPHS if reply.meta["kind"] == "graph" else formats.RESULTS
             raise not_acceptable(table, requested)
-        raise worker_error(details)
-    meta = details
+        raise worker_error(reply.meta, updates_enabled=bool(settings["UPDATE_TOKEN"]))
+    meta = reply.meta
     g.result_count, g.truncated = meta["count"], meta["truncated"]
     fmt = formats.BY_NAME[meta["format"]]
-    response = Response(body, content_type=fmt.content_type)
+    response = Response(reply.body, content_type=fmt.content_type)
     headers = response.headers
     headers["Vary"] = "Accept"
     headers[COUNT_HEADER] = str(meta["count"])
@@ -195,6 +187,37 @@ def _query(text: str, params: Params):
             f'199 archivekg "results truncated to the first {limit} (MAX_RESULTS); '
             'use LIMIT and OFFSET to page through them"')
     return response
+
+
+def check_length(text: str, what: str) -> None:
+    """Refuse a text past MAX_QUERY_BYTES before anything reads it (413)."""
+    limit = int(current_app.config["MAX_QUERY_BYTES"])
+    # A character is at most 4 bytes: most texts are decided without encoding them.
+    if len(text) * 4 > limit and len(text.encode("utf-8")) > limit:
+        raise ApiError(413, f"{what}-too-large",
+                       f"The {what} is {len(text.encode('utf-8'))} bytes, more than the limit of "
+                       f"{limit} (setting MAX_QUERY_BYTES). Split it, or move long VALUES lists "
+                       "into a file served with the data.", limit_bytes=limit)
+
+
+def client_gone():
+    """A check that the client of this request has hung up (None where the server does not
+    give us its socket, as in Flask's test client)."""
+    sock = request.environ.get("gunicorn.socket")
+    if sock is None:
+        return None
+
+    def gone() -> bool:
+        try:
+            readable, _, _ = select.select([sock], [], [], 0)
+            if not readable:
+                return False
+            return sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+        except BlockingIOError:
+            return False
+        except (OSError, ValueError):
+            return True
+    return gone
 
 
 def format_values(params: Params) -> list[str]:
@@ -238,21 +261,6 @@ def _graph_iri(value: str, param: str) -> str:
                        f"{param}={value!r} is not an absolute IRI.") from None
 
 
-def _check_services(info: QueryInfo) -> None:
-    allowed = set(current_app.config["SERVICE_ALLOWLIST"])
-    for endpoint in info.services:
-        if endpoint is None:
-            raise ApiError(403, "service-not-allowed",
-                           "SERVICE is only allowed with a fixed endpoint IRI from the allowlist; "
-                           "this query names its endpoint with a variable or an undeclared prefix.")
-        if endpoint not in allowed:
-            hint = (f"allowed endpoints: {', '.join(sorted(allowed))}" if allowed else
-                    "no remote endpoint is allowed on this server (setting SERVICE_ALLOWLIST)")
-            raise ApiError(403, "service-not-allowed",
-                           f"SERVICE <{endpoint}> is refused: queries here never reach the network "
-                           f"except allowlisted endpoints; {hint}.", endpoint=endpoint)
-
-
 # -- updates ------------------------------------------------------------------------------
 
 def _update(params: Params):
@@ -276,16 +284,9 @@ def _update(params: Params):
             raise ApiError(400, "unsupported-parameter",
                            f"'{key}' is not supported; use WITH or USING inside the update.")
     text = params.one("update") or ""
-    info = inspect(text)
-    g.query_form = info.form
-    if not info.is_update:
-        raise ApiError(400, "query-as-update",
-                       "The 'update' parameter holds no SPARQL Update operation; send queries as 'query'.")
-    if info.loads:
-        raise ApiError(403, "load-not-allowed",
-                       "LOAD is refused: this server never fetches data from the network. "
-                       "Serve the file with `archivekg serve FILE...` or INSERT DATA its triples.")
-    _check_services(info)
+    if not text.strip():
+        raise ApiError(400, "missing-update", "The 'update' parameter is empty.")
+    check_length(text, "update")
     backend().apply_update(text)
     return {"ok": True, "status": 200, "message": "The update was applied."}
 

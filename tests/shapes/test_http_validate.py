@@ -9,12 +9,9 @@ from xml.etree import ElementTree
 
 import pytest
 import rdflib
-from flask import Flask
 from werkzeug.serving import make_server
 
-from archivekg import settings as settings_module
-from archivekg.validation.http import blueprint
-from archivekg.web import errors
+from archivekg.web import create_app
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 LIMIT = 4000
@@ -33,11 +30,8 @@ WITH_WARNING = CONFORMING.replace(' ; akg:wikidata "Q1001"', "")
 
 @pytest.fixture(scope="module")
 def server():
-    app = Flask("validate-test")
-    app.config.update(settings_module.load({"MAX_UPLOAD_BYTES": LIMIT}, environ={}))
-    app.config["MAX_CONTENT_LENGTH"] = LIMIT
-    errors.register(app)
-    app.register_blueprint(blueprint)
+    # The whole application, which runs each validation in a worker process of its own.
+    app = create_app({"MAX_UPLOAD_BYTES": LIMIT})
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
