@@ -18,8 +18,10 @@ new one, never half of one, and a failed build leaves the link where it was.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -61,3 +63,84 @@ def switch_current(build_dir: str | os.PathLike, release: str | os.PathLike) -> 
         tmp.unlink()
     os.symlink(target, tmp)
     os.replace(tmp, build_dir / CURRENT)
+
+
+# -- releases in use -----------------------------------------------------------------------
+# A serving process holds a shared lock on the manifest of the release it serves, for as long
+# as it lives (its forked workers share the lock); a build removes an old release only when it
+# can take that lock exclusively.  The lock is on a file the release already has, so holding
+# it never writes to a published release.
+_held: dict[str, int] = {}
+
+
+def hold(release: str | os.PathLike) -> None:
+    """Mark ``release`` as in use by this process until it exits."""
+    key = str(Path(release).resolve())
+    if key in _held:
+        return
+    try:
+        fd = os.open(Path(key) / "manifest.json", os.O_RDONLY | os.O_CLOEXEC)
+    except OSError as exc:
+        raise BuildMissing(f"{key}: the release has no readable manifest.json ({exc.strerror})") from exc
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    _held[key] = fd
+
+
+def remove_if_unused(release: Path) -> bool:
+    """Delete an old release unless a server holds it; True when it was deleted."""
+    try:
+        fd = os.open(release / "manifest.json", os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        shutil.rmtree(release, ignore_errors=True)
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)
+    shutil.rmtree(release, ignore_errors=True)
+    return True
+
+
+# -- releases being written ----------------------------------------------------------------
+WRITER_LOCK = ".writer.lock"
+
+
+def lock_partial(folder: Path) -> int:
+    """Taken by the build writing ``folder`` (released when that process ends, however)."""
+    fd = os.open(folder / WRITER_LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def remove_abandoned_partials(releases: Path) -> list[Path]:
+    """Delete the ``.partial-*`` folders of builds that were killed: those whose writer lock
+    nobody holds.  A folder without a lock is a build's first instant, or one killed at it:
+    its process id (the name's last part) tells which."""
+    removed = []
+    for folder in sorted(releases.glob(".partial-*")):
+        lock = folder / WRITER_LOCK
+        if lock.exists():
+            fd = os.open(lock, os.O_RDWR | os.O_CLOEXEC)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue
+            finally:
+                os.close(fd)
+        elif _process_alive(folder.name.rsplit("-", 1)[-1]):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def _process_alive(pid_text: str) -> bool:
+    try:
+        os.kill(int(pid_text), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -27,7 +27,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .. import __version__
-from ..errors import ArchiveKGError, BuildMissing
+from ..errors import ArchiveKGError, BuildMissing, UnexpectedFileError
 from ..store import current_release, manifest as read_manifest
 from . import delta, reasoning, splice
 
@@ -68,6 +68,45 @@ def fingerprint(settings: dict) -> str:
     return digest.hexdigest()
 
 
+# What each folder of data/ may hold; hidden entries (.gitkeep, editors' files) are not data.
+LAYOUT = {"documents": (".yaml", ".txt"), "annotations": (".yaml",), "entities": (".yaml",)}
+TOP_LEVEL_FILES = ("README.md",)
+
+
+def check_layout(data_dir: Path) -> None:
+    """Refuse anything in data/ that the build would not read: a folder where a file belongs
+    (an annotation file replaced by a folder once dropped that document's statements without
+    a word), a file of an unknown kind, a missing folder."""
+    display = data_dir.name or str(data_dir)
+    if not data_dir.is_dir():
+        raise UnexpectedFileError("the data folder does not exist", file=str(data_dir))
+    for entry in sorted(os.scandir(data_dir), key=lambda e: e.name):
+        if entry.name.startswith("."):
+            continue
+        if entry.name in LAYOUT:
+            if not entry.is_dir(follow_symlinks=True):
+                raise UnexpectedFileError("must be a folder", file=f"{display}/{entry.name}")
+        elif entry.name in TOP_LEVEL_FILES and entry.is_file():
+            continue
+        else:
+            raise UnexpectedFileError(
+                f"not part of the data layout (data/ holds {', '.join(sorted(LAYOUT))} and "
+                f"{', '.join(TOP_LEVEL_FILES)}); move it elsewhere", file=f"{display}/{entry.name}")
+    for folder, extensions in LAYOUT.items():
+        if not (data_dir / folder).is_dir():
+            raise UnexpectedFileError("the folder is missing", file=f"{display}/{folder}")
+        for entry in sorted(os.scandir(data_dir / folder), key=lambda e: e.name):
+            if entry.name.startswith("."):
+                continue
+            where = f"{display}/{folder}/{entry.name}"
+            if not entry.is_file(follow_symlinks=True):
+                raise UnexpectedFileError("is a folder (or a special file), not a file; the build "
+                                          f"reads only {' and '.join(extensions)} files here", file=where)
+            if not entry.name.endswith(extensions):
+                raise UnexpectedFileError(f"is not a {' or '.join(extensions)} file, the only kind "
+                                          f"{folder}/ holds", file=where)
+
+
 def scan(data_dir: Path, known: dict[str, tuple] | None = None) -> dict[str, tuple]:
     """(size, modification time, content hash) of every file a build reads from data/.  A
     file whose size and time are those ``known`` keeps its known hash unread (as git does);
@@ -75,10 +114,11 @@ def scan(data_dir: Path, known: dict[str, tuple] | None = None) -> dict[str, tup
     time is not recorded and it is read again next time."""
     found, known = {}, known or {}
     recent = time.time_ns() - 2_000_000_000
+    check_layout(Path(data_dir))
     for folder in DATA_FOLDERS:
         with os.scandir(Path(data_dir) / folder) as entries:
             for entry in entries:
-                if not entry.is_file() or not entry.name.endswith((".yaml", ".txt")):
+                if entry.name.startswith("."):
                     continue
                 path, info = f"{folder}/{entry.name}", entry.stat()
                 before = known.get(path)

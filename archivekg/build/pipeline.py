@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from ..store import RELEASES, switch_current
+from ..store import RELEASES, remove_if_unused, switch_current
 from . import incremental as increments
 from . import reasoning
 from .ingest import Ingest
@@ -251,12 +250,12 @@ def _publish(settings: dict, release: Path, writer, files, corpus, progress: Pro
 
 
 def _prune(build_dir: Path, keep: Path) -> None:
-    """Keep the newest releases (a server may still be reading the previous one)."""
+    """Keep the newest releases, and every release a server still serves."""
     releases = sorted(p for p in (build_dir / RELEASES).iterdir()
                       if p.is_dir() and not p.name.startswith("."))
     for old in releases[:-KEEP_RELEASES]:
         if old.resolve() != keep.resolve():
-            shutil.rmtree(old, ignore_errors=True)
+            remove_if_unused(old)     # a release a server still has open stays
 
 
 def default_echo(message: str) -> None:

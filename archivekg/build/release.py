@@ -19,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .. import __version__
-from ..store import RELEASES
+from ..store import RELEASES, WRITER_LOCK, lock_partial, remove_abandoned_partials
 
 NQUADS, TRIG = "dataset.nq", "dataset.trig"
 
@@ -28,10 +28,12 @@ class ReleaseWriter:
     def __init__(self, build_dir: Path):
         releases = Path(build_dir) / RELEASES
         releases.mkdir(parents=True, exist_ok=True)
+        remove_abandoned_partials(releases)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         self.folder = releases / f".partial-{stamp}-{os.getpid()}"
         self.final = releases / stamp
         self.folder.mkdir()
+        self._lock = lock_partial(self.folder)
         self.graphs: dict[str, int] = {}
         self.offsets: dict[str, tuple[int, int]] = {}
         self.dumps: dict[str, dict] = {}
@@ -67,8 +69,15 @@ class ReleaseWriter:
                     "dumps": self.dumps, "license": license_iri}
         (self.folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n",
                                                    encoding="utf-8")
+        (self.folder / WRITER_LOCK).unlink()
         os.replace(self.folder, self.final)
+        self._unlock()
         return self.final
+
+    def _unlock(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
 
     def abort(self) -> None:
         try:
@@ -76,6 +85,7 @@ class ReleaseWriter:
         except BaseException:
             pass
         shutil.rmtree(self.folder, ignore_errors=True)
+        self._unlock()
 
     def _wait(self) -> None:
         if self._loader is not None:

@@ -75,9 +75,36 @@ for _loader in (_Loader, _FastLoader):
     _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
+# The JSON-LD parser that maps the data refuses a single token past 16 MiB; no note, name or
+# quote comes near a million characters, so a longer one is a mistake, reported where it is.
+MAX_STRING_CHARS = 1_000_000
+
+
 def load_yaml(path: Path, display: str | None = None):
     """Parse one YAML file; a syntax error becomes YamlSyntaxError with file and line."""
     display = display or str(path)
+    data = _parse(path, display)
+    _check_strings(data, display, getattr(data, "line", 1))
+    return data
+
+
+def _check_strings(node, display: str, line: int) -> None:
+    stack = [(node, line)]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, str):
+            if len(value) > MAX_STRING_CHARS:
+                raise YamlSyntaxError(
+                    f"a text value of {len(value):,} characters; the most a value may hold is "
+                    f"{MAX_STRING_CHARS:,} (long texts belong in documents/*.txt)", file=display, line=where)
+        elif isinstance(value, LineDict):
+            stack.extend((item, value.line_of(key)) for key, item in value.items())
+            stack.extend((key, value.line_of(key)) for key in value if isinstance(key, str))
+        elif isinstance(value, LineList):
+            stack.extend((item, value.line_of(index)) for index, item in enumerate(value))
+
+
+def _parse(path: Path, display: str):
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
