@@ -19,7 +19,7 @@ import xml.sax.handler
 from defusedxml import DefusedXmlException
 from defusedxml import sax as defused_sax
 
-from .errors import SourceError
+from archivekg.errors import SourceError
 
 MAX_JSON_DEPTH = 512
 CHECKED = ("rdfxml", "jsonld")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from .errors import ConfigError
+from archivekg.errors import ConfigError
 
 # The project root when running from a checkout (data/, ontology/, ... beside the package).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

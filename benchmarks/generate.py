@@ -31,7 +31,7 @@ from pathlib import Path
 
 import yaml
 
-from archivekg.build import texts
+from archivekg.pipeline import texts
 from archivekg.settings import PROJECT_ROOT
 
 KOREAN_FAMILY = ["Kim", "Ri", "Pak", "Choe", "Jeong", "Kang", "Cho", "Yun", "Jang", "Im", "Han",

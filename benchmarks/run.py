@@ -32,8 +32,8 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
-from archivekg.build.pipeline import PREFIXES
-from archivekg.linkeddata.dumps import file_digest
+from archivekg.namespaces import PREFIXES
+from archivekg.release.dumps import file_digest
 
 from .generate import generate
 
@@ -126,7 +126,7 @@ STEP = re.compile(r"^\s{2}(\S.*?)\s{2,}(\d+\.\d+) s$")
 
 BUILD = """import sys
 from archivekg import settings
-from archivekg.build.pipeline import build, default_echo
+from archivekg.release.make import build, default_echo
 result = build(settings.load({"DATA_DIR": sys.argv[1], "BUILD_DIR": sys.argv[2]}),
                validate=sys.argv[3] == "1", incremental=sys.argv[4] == "1", echo=default_echo)
 """
@@ -352,7 +352,7 @@ def serve_archivekg(build_dir: Path, work: Path) -> tuple[Child, int, float]:
     port = free_port()
     env = dict(os.environ, ARCHIVEKG_BUILD_DIR=str(build_dir), ARCHIVEKG_LOG_LEVEL="WARNING")
     started = time.perf_counter()
-    child = Child([PY, "-m", "archivekg.web.command", "--host", "127.0.0.1", "--port", str(port)],
+    child = Child([PY, "-m", "archivekg.cli.serve", "--host", "127.0.0.1", "--port", str(port)],
                   env=env, log_path=work / "archivekg-serve.log")
     wait_answered("127.0.0.1", port, "/sparql", 120, child)
     return child, port, time.perf_counter() - started

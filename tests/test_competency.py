@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from archivekg.query_command import run_query
+from archivekg.cli.query import run_query
 
 FOLDER = Path(__file__).parent / "competency"
 QUERIES = sorted(FOLDER.glob("*.rq"))

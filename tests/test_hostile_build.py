@@ -4,7 +4,6 @@ a server has open is never deleted."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -15,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from archivekg import settings as settings_module
-from archivekg.build.pipeline import KEEP_RELEASES, build
+from archivekg.release.make import KEEP_RELEASES, build
 from archivekg.errors import UnexpectedFileError, YamlSyntaxError
-from archivekg.store import RELEASES, current_release
+from archivekg.release.store import RELEASES, current_release
 
 CASE = Path(__file__).parent / "mapping" / "cases" / "basic" / "data"
 ANNOTATIONS = "annotations/memo-test-1950.yaml"
@@ -91,7 +90,7 @@ def test_regression_killed_builds_leave_partial_folders(workspace):
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import sys, time
         from pathlib import Path
-        from archivekg.store import lock_partial
+        from archivekg.release.store import lock_partial
         lock_partial(Path({str(alive)!r}))
         print("locked", flush=True)
         time.sleep(60)
@@ -113,7 +112,7 @@ def test_regression_pruning_deletes_the_release_a_server_serves(workspace):
     data, settings, first = workspace
     server = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import time
-        from archivekg.store import hold
+        from archivekg.release.store import hold
         hold({str(first)!r})
         print("serving", flush=True)
         time.sleep(120)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from archivekg import settings as settings_module
-from archivekg.build.pipeline import build
+from archivekg.release.make import build
 from archivekg.errors import ValidationFailed
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,16 +15,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .. import rdfsafety
-from ..errors import SourceError
-from ..rdfformats import FORMATS, known_extensions, name_for
-from .slices import Unit
+from archivekg import rdfsafety
+from archivekg.errors import SourceError
+from archivekg.rdfformats import BY_MEDIA_TYPE, FORMATS, known_extensions, name_for
+from archivekg.validation.slices import Unit
 
-MEDIA_TYPES = {
-    "text/turtle": "turtle", "application/x-turtle": "turtle", "application/n-triples": "ntriples",
-    "application/n-quads": "nquads", "application/trig": "trig", "application/ld+json": "jsonld",
-    "application/rdf+xml": "rdfxml",
-}
+MEDIA_TYPES = {media: fmt.name for media, fmt in BY_MEDIA_TYPE.items()}
 
 
 @dataclass

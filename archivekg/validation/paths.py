@@ -12,7 +12,7 @@ from typing import Callable
 import rdflib
 from rdflib.collection import Collection
 
-from .terms import SH
+from archivekg.validation.terms import SH
 
 _UNARY = {SH.inversePath: "inverse", SH.zeroOrMorePath: "zeroOrMore",
           SH.oneOrMorePath: "oneOrMore", SH.zeroOrOnePath: "zeroOrOne"}

@@ -9,7 +9,7 @@ import pytest
 import rdflib
 import yaml
 
-from archivekg.linkeddata import examples
+from archivekg.site.render import examples
 from .conftest import PUBLIC_BASE
 from .html_check import parse
 

@@ -14,7 +14,7 @@ import rdflib
 from rdflib.compare import graph_diff, to_isomorphic
 
 from archivekg import settings as settings_module
-from archivekg.build.pipeline import build
+from archivekg.release.make import build
 
 CASES = sorted(p for p in (Path(__file__).parent / "cases").iterdir() if p.is_dir())
 COMPARED = ("graph/entities",)  # besides each document's own graph

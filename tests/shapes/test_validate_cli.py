@@ -13,7 +13,7 @@ import pytest
 import rdflib
 from click.testing import CliRunner
 
-from archivekg.validation.command import validate
+from archivekg.cli.validate import validate
 
 ROOT = Path(__file__).resolve().parents[2]
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
@@ -266,7 +266,7 @@ def test_a_100_mb_file_is_refused_before_it_is_read(tmp_path):
         for _ in range(100 * 1024 * 1024 // len(line) + 1):
             handle.write(line)
     assert path.stat().st_size > 100 * 1024 * 1024
-    program = ("import resource, sys\nfrom archivekg.validation.command import validate\n"
+    program = ("import resource, sys\nfrom archivekg.cli.validate import validate\n"
                "try:\n    validate(sys.argv[1:])\nfinally:\n"
                "    print('maxrss-kb', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n")
     env = dict(os.environ, ARCHIVEKG_BUILD_DIR=str(tmp_path / "build"))

@@ -17,7 +17,7 @@ from .conftest import (DATA, EX, SAMPLE, UPDATE_TOKEN, Server, wait_healthy, cle
 
 
 def run_serve(args, settings=None, timeout=60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "archivekg.web.command", "--port", str(free_port()), *args],
+    return subprocess.run([sys.executable, "-m", "archivekg.cli.serve", "--port", str(free_port()), *args],
                           env=clean_environ(settings or {}), capture_output=True, text=True, timeout=timeout)
 
 

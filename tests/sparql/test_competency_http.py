@@ -12,7 +12,7 @@ from collections import Counter
 
 import pytest
 
-from archivekg.query_command import run_query
+from archivekg.cli.query import run_query
 
 from test_competency import QUERIES, normalise
 from .conftest import start_server

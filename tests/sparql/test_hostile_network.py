@@ -139,7 +139,7 @@ def test_a_sealed_process_cannot_reach_the_network_even_when_the_check_is_wrong(
     ``seal()``, cannot open a connection, not even a SILENT one."""
     script = textwrap.dedent(f"""
         import pyoxigraph as ox
-        from archivekg.web.sandbox import seal
+        from archivekg.endpoint.sandbox import seal
         seal()
         store = ox.Store()
         print(len(list(store.query("SELECT * WHERE {{ SERVICE SILENT <{forbidden.url}/silent> {{ ?s ?p ?o }} }}"))))

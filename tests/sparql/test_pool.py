@@ -9,8 +9,8 @@ import time
 import pyoxigraph as ox
 import pytest
 
-from archivekg.web.pool import PoolBusy, QueryPool, QueryTimeout, StoreUnavailable
-from archivekg.web.worker import QueryRequest
+from archivekg.endpoint.pool import PoolBusy, QueryPool, QueryTimeout, StoreUnavailable
+from archivekg.endpoint.worker import QueryRequest
 
 EX = "http://example.org/"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
