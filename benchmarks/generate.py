@@ -17,8 +17,8 @@ the same bytes.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import datetime as dt
+import hashlib
 import itertools
 import json
 import random
@@ -244,7 +244,7 @@ class Registries:
                 made += 1
         # A few doubtful identifications, as curators record them (never merged).
         synthetic = [e for e in self.files["persons"] if not e.shipped]
-        for left, right in zip(synthetic[:40:4], synthetic[2:42:4]):
+        for left, right in zip(synthetic[:40:4], synthetic[2:42:4], strict=False):
             if left.id.split("-")[0] == right.id.split("-")[0]:
                 left.extra["possiblySameAs"] = right.id
                 left.extra["note"] = f"Perhaps the same person as {right.name}; not confirmed."
@@ -369,7 +369,7 @@ class Generator:
             forms.append(written(others[1], rng, avoid=forms))
             doc.sentence(f"Also present were {forms[0]} and {forms[1]}.", meeting,
                          {"participant": [p.id for p in others]},
-                         dict(zip(forms, (p.id for p in others))))
+                         dict(zip(forms, (p.id for p in others), strict=False)))
         self.meetings.append((meeting, day))
         if kind != "Meeting" or rng.random() < 0.6:   # reports are made at meetings
             return
@@ -403,7 +403,7 @@ class Generator:
             forms = [written(signers[0], rng)]
             forms += [written(p, rng, avoid=forms) for p in signers[1:]]
             doc.sentence(f"The resolution is signed by {' and '.join(forms)}.", decree,
-                         {"signedBy": [p.id for p in signers]}, dict(zip(forms, (p.id for p in signers))))
+                         {"signedBy": [p.id for p in signers]}, dict(zip(forms, (p.id for p in signers), strict=False)))
         if rng.random() < 0.3:
             doc.sentence(f"It provides for improving {subject} within {rng.randint(2, 12)} months.",
                          decree, {"provision": f"improving {subject}"})

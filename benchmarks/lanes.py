@@ -22,7 +22,7 @@ import shutil
 import socket
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> dict:
     finally:
         for child in children:
             child.stop()
-    report = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    report = {"date": datetime.now(UTC).isoformat(timespec="seconds"),
               "machine": run.machine(), "build": str(release), **figures}
     print(table(figures))
     out = args.out or run.HERE / "results" / f"{datetime.now():%Y-%m-%d}-{platform.node()}-lanes.json"

@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlencode
@@ -430,7 +430,7 @@ def main(argv: list[str] | None = None) -> None:
     sizes = [int(n) for n in args.sizes.split(",")]
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
-    report: dict = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    report: dict = {"date": datetime.now(UTC).isoformat(timespec="seconds"),
                     "machine": machine(), "seed": args.seed, "builds": {}}
 
     for size in sizes:

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from archivekg import settings as settings_module
-from archivekg.release.make import KEEP_RELEASES, build
 from archivekg.errors import UnexpectedFileError, YamlSyntaxError
+from archivekg.release.make import KEEP_RELEASES, build
 from archivekg.release.store import RELEASES, current_release
 
 CASE = Path(__file__).parent / "mapping" / "cases" / "basic" / "data"

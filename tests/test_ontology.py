@@ -183,7 +183,7 @@ def graph_model_terms() -> dict[str, URIRef]:
     text = GRAPH_MODEL_FILE.read_text(encoding="utf-8")
     terms = {f"akg:{n}": AKG[n] for n in re.findall(r"\bakg:([A-Za-z][A-Za-z0-9_-]*)", text)}
     for row in alignment_rows():
-        terms.update(zip(row["names"], row["ours"]))
+        terms.update(zip(row["names"], row["ours"], strict=False))
     return terms
 
 
@@ -570,7 +570,7 @@ def assert_documented(ontology: rdflib.Graph, terms: dict[str, URIRef], where: s
         if not is_declared(ontology, iri):
             missing.append("declaration")
         labels = list(ontology.objects(iri, RDFS.label))
-        if not any(isinstance(l, Literal) and l.language == "en" and str(l).strip() for l in labels):
+        if not any(isinstance(label, Literal) and label.language == "en" and str(label).strip() for label in labels):
             missing.append("English rdfs:label")
         if not any(str(d).strip() for d in [*ontology.objects(iri, SKOS.definition),
                                              *ontology.objects(iri, RDFS.comment)]):
@@ -693,7 +693,7 @@ def test_alignment_table_row_holds(ontology, closed_tbox, row):
             failures += [f"{t} must NOT be ⊑ {x}" for t in ours for x in cell["tokens"]
                          if entails_sub(closed_tbox, t, x)]
         elif cell["parts"] is not None:
-            for term, part in zip(row["ours"], cell["parts"]):
+            for term, part in zip(row["ours"], cell["parts"], strict=False):
                 failures += [f"{term} ⊑ {x}" for x in part if not entails_sub(closed_tbox, term, x)]
         elif len(row["ours"]) == 1 or len(cell["tokens"]) == 1:
             failures += [f"{t} ⊑ {x}" for t in ours for x in cell["tokens"]

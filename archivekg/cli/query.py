@@ -10,8 +10,8 @@ import pyoxigraph as ox
 
 from archivekg import rdfformats
 from archivekg import settings as settings_module
-from archivekg.namespaces import PREFIXES
 from archivekg.errors import ArchiveKGError
+from archivekg.namespaces import PREFIXES
 from archivekg.release.store import current_release, open_store
 
 
@@ -61,7 +61,7 @@ def table(results, base_iri: str) -> str:
 
     def line(cells):
         return " | ".join((c if len(c) <= w else c[:w - 1] + "…").ljust(w)
-                          for c, w in zip(cells, widths)).rstrip()
+                          for c, w in zip(cells, widths, strict=False)).rstrip()
 
     out = [line(variables), "-+-".join("-" * w for w in widths)]
     out += [line(r) for r in rows]

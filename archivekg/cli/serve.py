@@ -12,8 +12,8 @@ import sys
 import click
 from gunicorn.app.base import BaseApplication
 
-from archivekg.errors import ArchiveKGError, ConfigError
 from archivekg.endpoint import gunicorn_config
+from archivekg.errors import ArchiveKGError, ConfigError
 from archivekg.web.app import create_app
 
 DEFAULT_WORKERS = 2

@@ -11,16 +11,25 @@ import atexit
 import logging
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, Callable
+from typing import Any
 
 from flask import Flask, current_app
 
-from archivekg.errors import ArchiveKGError
 from archivekg.endpoint.errors import ApiError
-from archivekg.endpoint.pool import ClientGone, MemoryLimitExceeded, PoolBusy, QueryPool, QueryTimeout, StoreUnavailable, WorkerCrashed
+from archivekg.endpoint.pool import (
+    ClientGone,
+    MemoryLimitExceeded,
+    PoolBusy,
+    QueryPool,
+    QueryTimeout,
+    StoreUnavailable,
+    WorkerCrashed,
+)
 from archivekg.endpoint.source import DataSource
 from archivekg.endpoint.worker import PingRequest, QueryRequest, Reply, StatsRequest, UpdateRequest
+from archivekg.errors import ArchiveKGError
 
 log = logging.getLogger("archivekg.web")
 

@@ -26,7 +26,7 @@ class Channel:
         self._poller.register(read_fd, select.POLLIN | select.POLLPRI)
 
     @classmethod
-    def pair(cls) -> tuple["Channel", "Channel"]:
+    def pair(cls) -> tuple[Channel, Channel]:
         down_r, down_w = os.pipe()
         up_r, up_w = os.pipe()
         return cls(up_r, down_w), cls(down_r, up_w)

@@ -6,13 +6,14 @@ used (``sd:endpoint`` must be the address the client reached, whatever proxy is 
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import pyoxigraph as ox
 
-from archivekg.release.dumps import DERIVED
 from archivekg import rdfformats as formats
 from archivekg.rdfformats import FORMATS as GRAPH_FORMATS
+from archivekg.release.dumps import DERIVED
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"

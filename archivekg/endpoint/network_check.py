@@ -40,7 +40,7 @@ def targets(text: str, *, update: bool) -> Targets:
         if update:
             tree = parser.parseUpdate(text)
             parts, prologue = [], None
-            for declared, request in zip(tree.prologue, tree.request or []):
+            for declared, request in zip(tree.prologue, tree.request or [], strict=False):
                 prologue = algebra.translatePrologue(declared, None, None, prologue)
                 parts.append(algebra.traverse(
                     request, visitPost=functools.partial(algebra.translatePName, prologue=prologue)))

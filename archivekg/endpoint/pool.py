@@ -26,8 +26,9 @@ import signal
 import struct
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from archivekg.endpoint import worker as worker_main
 from archivekg.endpoint.channel import Channel

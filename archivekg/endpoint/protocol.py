@@ -17,9 +17,9 @@ from archivekg.endpoint import description
 from archivekg.endpoint.backend import backend, worker_error
 from archivekg.endpoint.body import request_body
 from archivekg.endpoint.errors import ApiError
-from archivekg.rdfformats import Format
 from archivekg.endpoint.negotiation import choose
 from archivekg.endpoint.worker import QueryRequest
+from archivekg.rdfformats import Format
 
 bp = Blueprint("sparql", __name__)
 

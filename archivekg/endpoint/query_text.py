@@ -251,7 +251,7 @@ def resolve(iri: str, base: str | None) -> str:
     if not base:
         return decoded
     try:
-        quads = ox.parse(f"<{iri}> <urn:x:p> <urn:x:o> .".encode("utf-8"),
+        quads = ox.parse(f"<{iri}> <urn:x:p> <urn:x:o> .".encode(),
                          format=ox.RdfFormat.TURTLE, base_iri=base)
         return next(iter(quads)).subject.value
     except (SyntaxError, ValueError, StopIteration):

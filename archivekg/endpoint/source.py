@@ -16,9 +16,10 @@ from typing import Any
 import pyoxigraph as ox
 
 from archivekg import rdfsafety
-from archivekg.release import store as build_store
 from archivekg.errors import BuildMissing, SourceError
 from archivekg.rdfformats import FORMATS, known_extensions, name_for
+from archivekg.release import store as build_store
+
 
 def rdf_format(path: Path) -> ox.RdfFormat:
     name = name_for(path)

@@ -22,9 +22,10 @@ import re
 import signal
 import struct
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any, Callable
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -399,8 +400,8 @@ def statistics(store: ox.Store, request: StatsRequest) -> Reply:
     base = request.base_iri or ""
     # JSON string syntax is valid SPARQL string syntax (same escapes).
     examples = [s["s"].value for s in store.query(
-        "SELECT DISTINCT ?s WHERE { ?s a ?c FILTER(isIRI(?s) && STRSTARTS(STR(?s), %s)) } "
-        "ORDER BY ?s LIMIT 3" % json.dumps(base), **union)]
+        f"SELECT DISTINCT ?s WHERE {{ ?s a ?c FILTER(isIRI(?s) && STRSTARTS(STR(?s), {json.dumps(base)})) }} "
+        "ORDER BY ?s LIMIT 3", **union)]
     if not examples:
         examples = [s["s"].value for s in store.query(
             "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) } ORDER BY ?s LIMIT 3", **union)]

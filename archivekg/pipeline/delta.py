@@ -31,8 +31,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from archivekg.namespaces import (INFERRED, INFERRED_INTERNAL, NOT_DOCUMENTS, ONTOLOGY, graph_iri, graph_name,
-                                  resource_iri)
+from archivekg.namespaces import (
+    INFERRED,
+    INFERRED_INTERNAL,
+    NOT_DOCUMENTS,
+    ONTOLOGY,
+    graph_iri,
+    graph_name,
+    resource_iri,
+)
 from archivekg.pipeline import reasoning
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

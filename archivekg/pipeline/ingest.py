@@ -24,7 +24,14 @@ import edtf
 import jsonschema
 
 from archivekg import namespaces
-from archivekg.errors import DuplicateIdError, MalformedValueError, QuoteNotFoundError, SchemaError, SourceError, UnknownEntityError
+from archivekg.errors import (
+    DuplicateIdError,
+    MalformedValueError,
+    QuoteNotFoundError,
+    SchemaError,
+    SourceError,
+    UnknownEntityError,
+)
 from archivekg.pipeline import texts
 from archivekg.pipeline.vocabulary import EDTF, XSD, Vocabulary
 from archivekg.pipeline.yamlload import LineDict, LineList, line_at, load_yaml
@@ -197,7 +204,7 @@ class Ingest:
         """Nested objects that carry an id define it too (copies, inline quantities)."""
         if not isinstance(node, dict):
             return
-        for key, value in node.items():
+        for _key, value in node.items():
             for item in (value if isinstance(value, list) else [value]):
                 if isinstance(item, dict):
                     if "id" in item and isinstance(item["id"], str):
@@ -299,7 +306,7 @@ class Ingest:
                 raise QuoteNotFoundError(f"segment end {segment['to']!r} is not in the text after "
                                          f"its start", file=record.display, line=line)
             segments.append(texts.Segment(segment["kind"], start.start, ends[0].end))
-        for before, after in zip(segments, segments[1:]):
+        for before, after in zip(segments, segments[1:], strict=False):
             if after.start < before.end:
                 raise SourceError("segments overlap or are out of order",
                                   file=record.display, line=record.data["segments"].line)
@@ -434,7 +441,7 @@ class Ingest:
             node["akgr:note"] = statement["note"]
         result = [node] + self._edtf_nodes(statement["claims"])
         for written, entity in sorted((statement.get("names") or {}).items()):
-            mention_key = f"{statement_iri} {written} {entity}".encode("utf-8")
+            mention_key = f"{statement_iri} {written} {entity}".encode()
             result.append({"@id": f"{self.iri(doc.doc_id)}/mention/"
                                   f"{hashlib.md5(mention_key).hexdigest()[:16]}",
                            "@type": "akgr:Mention", **base, "akgr:statement": {"@id": statement_iri},

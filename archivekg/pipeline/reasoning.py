@@ -17,8 +17,8 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
-from archivekg.namespaces import TBOX
 from archivekg.errors import SourceError
+from archivekg.namespaces import TBOX
 
 TBOX_GRAPH = TBOX
 _KEPT_PREDICATES = {RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.inverseOf}
@@ -41,7 +41,7 @@ def tbox_axioms(files: list[Path], cache_dir: Path | None = None) -> str:
     if cached and cached.is_file():
         return cached.read_text(encoding="utf-8")
 
-    import owlrl     # here, not above: a rebuild (seconds) reads the cache and never needs it
+    import owlrl  # here, not above: a rebuild (seconds) reads the cache and never needs it
 
     graph = rdflib.Graph()
     for path in files:

@@ -110,11 +110,11 @@ def _parse(path: Path, display: str):
     except UnicodeDecodeError as exc:
         raise YamlSyntaxError(f"not UTF-8 text (byte {exc.start})", file=display) from exc
     try:
-        return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_FastLoader)
     except yaml.YAMLError:
         pass
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

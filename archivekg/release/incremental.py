@@ -26,12 +26,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from archivekg.namespaces import INFERRED, graph_iri
 from archivekg import __version__
 from archivekg.errors import ArchiveKGError, BuildMissing, UnexpectedFileError
-from archivekg.release.store import current_release, manifest as read_manifest
+from archivekg.namespaces import INFERRED, graph_iri
 from archivekg.pipeline import delta, reasoning
 from archivekg.release import splice
+from archivekg.release.store import current_release
+from archivekg.release.store import manifest as read_manifest
 
 STATE = "incremental.pickle"
 MAX_CHANGED = 50

@@ -10,14 +10,13 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pyoxigraph as ox
 
-from archivekg.namespaces import (INFERRED, INFERRED_INTERNAL, LICENSE, ONTOLOGY, PREFIXES,
-                                  graph_iri)
+from archivekg.namespaces import INFERRED, INFERRED_INTERNAL, LICENSE, ONTOLOGY, PREFIXES, graph_iri
 from archivekg.pipeline import reasoning
 from archivekg.pipeline.ingest import Ingest
 from archivekg.pipeline.mapping import entail, map_documents

@@ -35,7 +35,7 @@ class Edit:
 
 
 def term_key(iri: str) -> bytes:
-    return f"<{iri}>".encode("utf-8")
+    return f"<{iri}>".encode()
 
 
 class Sorted:
@@ -134,7 +134,7 @@ def _expand(token: bytes, prefixes: dict[str, str]) -> bytes:
     if token.startswith(b"<"):
         return token
     prefix, _, local = token.decode("utf-8").partition(":")
-    return f"<{prefixes[prefix]}{local.replace(chr(92), '')}>".encode("utf-8")
+    return f"<{prefixes[prefix]}{local.replace(chr(92), '')}>".encode()
 
 
 def splice(old: Path, new: Path, offsets: dict[str, tuple[int, int]], edit: Edit,

@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -29,7 +29,7 @@ class ReleaseWriter:
         releases = Path(build_dir) / RELEASES
         releases.mkdir(parents=True, exist_ok=True)
         remove_abandoned_partials(releases)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         self.folder = releases / f".partial-{stamp}-{os.getpid()}"
         self.final = releases / stamp
         self.folder.mkdir()
@@ -64,7 +64,7 @@ class ReleaseWriter:
         """Wait for the store, write the manifest, and give the release its final name."""
         self._wait()
         manifest = {"version": __version__, "base_iri": base,
-                    "built": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    "built": datetime.now(UTC).isoformat(timespec="seconds"),
                     "triples": sum(self.graphs.values()), "graphs": dict(sorted(self.graphs.items())),
                     "dumps": self.dumps, "license": license_iri}
         (self.folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n",
@@ -131,4 +131,4 @@ def graph_chunk(store: ox.Store, graph: ox.NamedNode, name: ox.NamedNode | None 
     count = len(lines) - 1
     text = b"\n".join(lines)
     del lines     # the largest graph holds half the dataset: one copy at a time
-    return text.replace(b" .\n", f" {name or graph} .\n".encode("utf-8")), count
+    return text.replace(b" .\n", f" {name or graph} .\n".encode()), count

@@ -19,8 +19,8 @@ the report with that of a full validation.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 

@@ -11,22 +11,22 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF
 
+from archivekg.errors import ConfigError
 from archivekg.namespaces import ENTITIES, INFERRED_INTERNAL, ONTOLOGY, graph_iri
 from archivekg.pipeline import reasoning
-from archivekg.errors import ConfigError
 from archivekg.validation import inputs, paths
 from archivekg.validation.attribution import Attribution
 from archivekg.validation.parallel import default_workers, map_bounded
 from archivekg.validation.report import Part, Report, Result
-from archivekg.validation.shapes import ShapeLibrary, ScopedShapes
+from archivekg.validation.shapes import ScopedShapes, ShapeLibrary
 from archivekg.validation.shapes import load as load_shapes
 from archivekg.validation.slices import Layout, Slice, Unit, corpus_slice, graph_slice, node_slices
 from archivekg.validation.terms import AKG, AKGSH, SH, plain, to_rdflib
@@ -255,7 +255,7 @@ def _count(store: ox.Store, graph: str) -> int:
 
 def _run(shapes: ScopedShapes, piece: Slice) -> list[dict]:
     """pyshacl over one slice: core shapes on rdflib, SPARQL shapes on Oxigraph."""
-    from pyshacl.graph_abstraction import DataGraph   # imported on first use, as in _pyshacl
+    from pyshacl.graph_abstraction import DataGraph  # imported on first use, as in _pyshacl
 
     found = []
     if shapes.core is not None:

@@ -7,7 +7,7 @@ A path is an IRI (rdflib.URIRef) or a tuple ``(kind, parts)``: ``("inverse", p)`
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import rdflib
 from rdflib.collection import Collection

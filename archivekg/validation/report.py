@@ -84,7 +84,7 @@ class Stored(NamedTuple):
     blob: bytes                      # the pickled Result
 
     @classmethod
-    def of(cls, result: Result) -> "Stored":
+    def of(cls, result: Result) -> Stored:
         return cls(result.scope, result.graph, result.focus.n3(), result.severity,
                    pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from archivekg import settings as settings_module
-from archivekg.release.make import build
 from archivekg.errors import ValidationFailed
+from archivekg.release.make import build
 from archivekg.release.store import current_release, open_store
 from archivekg.validation.engine import validate_store
 

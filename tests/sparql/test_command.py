@@ -12,8 +12,18 @@ import rdflib
 
 from archivekg import settings as settings_module
 
-from .conftest import (DATA, EX, SAMPLE, UPDATE_TOKEN, Server, wait_healthy, clean_environ, free_port,
-                       make_release, start_server)
+from .conftest import (
+    DATA,
+    EX,
+    SAMPLE,
+    UPDATE_TOKEN,
+    Server,
+    clean_environ,
+    free_port,
+    make_release,
+    start_server,
+    wait_healthy,
+)
 
 
 def run_serve(args, settings=None, timeout=60) -> subprocess.CompletedProcess:

@@ -92,7 +92,7 @@ def cut(text: str, segments: list[tuple[str, int, int]], passages: list[Passage]
     sections = [Section(kind, start, end) for kind, start, end in spans]
     started: set[str] = set()
     index = 0
-    for a, b in zip(points, points[1:]):
+    for a, b in zip(points, points[1:], strict=False):
         while index < len(sections) - 1 and a >= sections[index].end:
             index += 1
         covering = [p for p in passages if p.start <= a and b <= p.end]

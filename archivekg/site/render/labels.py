@@ -7,8 +7,8 @@ by a readable form of its IRI.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import pyoxigraph as ox
 
@@ -57,7 +57,7 @@ def fallback(iri: str) -> str:
         return iris.id_path(iri)
     if iris.graph_name(iri) is not None:
         return "graph " + iris.graph_name(iri)
-    if iri.startswith(AKG) or iri.startswith(iris.SHAPES_NS):
+    if iri.startswith((AKG, iris.SHAPES_NS)):
         return iris.humanize(iris.local_name(iri))
     return iris.compact(iri)
 
@@ -81,7 +81,7 @@ class Labels:
             elif isinstance(term, str):
                 self._wanted.add(term)
 
-    def resolve(self) -> "Labels":
+    def resolve(self) -> Labels:
         self._known = fetch(self._wanted)
         return self
 

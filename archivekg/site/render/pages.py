@@ -4,15 +4,16 @@ the security headers of pages, and facts about the served release."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from archivekg.namespaces import LICENSE
 from archivekg.endpoint.backend import backend
 from archivekg.endpoint.errors import ApiError, error_response
 from archivekg.endpoint.negotiation import choose
+from archivekg.namespaces import LICENSE
 
 HERE = Path(__file__).resolve().parent.parent     # archivekg/site: templates/ and static/
 HTML = "text/html"

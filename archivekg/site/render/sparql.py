@@ -10,15 +10,15 @@ not hold the RocksDB store anyway (workers fork from it).
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 from flask import current_app, request
 
-from archivekg.namespaces import PREFIXES
 from archivekg.endpoint.backend import backend, worker_error
 from archivekg.endpoint.protocol import client_gone
 from archivekg.endpoint.worker import QueryRequest, Reply
+from archivekg.namespaces import PREFIXES
 
 PROLOGUE = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
 
