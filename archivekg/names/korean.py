@@ -15,11 +15,12 @@ German sound rules and do not merge the Korean oppositions above (they keep k ap
 r from l, and merge vowels away entirely).  The table is small and every entry says which
 spelling it serves.
 
-How coarse the key is, on purpose: the vowel classes are only ``a`` (ㅏ ㅑ ㅘ), ``i`` (ㅣ ㅢ ㅟ)
-and ``o`` (everything else), because the Soviet transcription writes 성 as "сен" and ㅕ as "е"
-while the others write o, u, eo; the final n and ng are one class, because Russian writes both
-as "н".  Names that differ only there (Kim Sun-ho, Kim Sung-ho) share a key: the index grades a
-phonetic match by how close the letters are, so the closer spelling still ranks first.
+How coarse the key is, on purpose: the vowel classes are only ``a`` (ㅏ ㅑ ㅘ), ``i`` (ㅣ ㅢ ㅟ),
+``e`` (ㅚ ㅙ ㅞ: Choe, Choi, Цой, Чвэ, which keeps 최 apart from 조 Cho) and ``o`` (every other
+vowel), because the Soviet transcription writes 성 as "сен" and ㅕ as "е" where the others write
+o, u, eo; final n and ng are one class, because Russian writes both as "н".  Names that differ
+only there (Kim Sun-ho, Kim Sung-ho; Pae, Po) share a key: the index grades a phonetic match by
+how close the letters are, so the closer spelling still ranks first.
 
 The key has no mark of where syllables and words break ("Pak Il-u", "Pak Il U", "Pak Ilu" meet):
 spreadsheets place hyphens and spaces at will.  Where a break is written it is used to read the
@@ -67,9 +68,10 @@ CODAS = {
 NUCLEI = {
     "a": "a", "ya": "a", "wa": "a",
     "i": "i", "ee": "i", "yi": "i", "ui": "i", "wi": "i", "eui": "i",
-    "e": "o", "ae": "o", "yae": "o", "wae": "o", "oe": "o", "oi": "o", "we": "o", "ye": "o",
+    "oe": "e", "oi": "e", "we": "e", "wae": "e",
+    "e": "o", "ae": "o", "yae": "o", "ye": "o",
     "eo": "o", "yeo": "o", "weo": "o", "wo": "o", "o": "o", "yo": "o", "u": "o", "yu": "o",
-    "oo": "o", "ou": "o", "you": "o", "eu": "o", "y": "o",
+    "oo": "o", "woo": "o", "ou": "o", "you": "o", "eu": "o", "y": "o",
 }
 _NUCLEI_LONGEST_FIRST = sorted(NUCLEI, key=len, reverse=True)
 #: The longest name (in syllables) that we still take for Korean: four-syllable given names and
