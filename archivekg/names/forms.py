@@ -63,9 +63,10 @@ class NameForm:
 
 
 def name_form(text: str, lang: str | None = None) -> NameForm:
-    """The comparable form of one written name; ``lang`` is its BCP 47 tag or None."""
+    """The comparable form of one written name; ``lang`` (its BCP 47 tag or None) is kept for
+    the caller and changes nothing in the comparison."""
     tokens = tuple(name_tokens(text))
-    groups = tuple(tuple(Token(word, token.abbreviated) for word in to_latin(token.text, lang).split())
+    groups = tuple(tuple(Token(word, token.abbreviated) for word in to_latin(token.text).split())
                    for token in tokens)
     return NameForm(text, lang, tokens, tuple(group for group in groups if group),
                     tuple(document_numbers(text)))

@@ -10,8 +10,8 @@ Two different jobs, two different tools:
   Hangul, and any other script, goes through ``anyascii``: it romanizes Hangul syllable by
   syllable (Revised Romanization letters, 김일성 → GimIlSeong), which is how personal names are
   romanized, whereas ``korean-romanizer`` applies sound changes across syllables (박일우 →
-  bagiru) that break names apart.  Cyrillic text tagged with a language other than Russian also
-  goes through ``anyascii``, since iuliia's tables are Russian ones.
+  bagiru) that break names apart.  Letters that iuliia's Russian tables lack (Ukrainian ї) are
+  read by ``anyascii`` after it.
 * **Homoglyph folding** (an identifier *looked at*: "1-сс" typed with Cyrillic с is "1-cc").
   Unicode's confusables table, through ``confusable_homoglyphs``, maps each Cyrillic or Greek
   letter that looks like a Latin one onto it.  Transliteration would turn "сс" into "ss", which
@@ -38,15 +38,15 @@ def has_cyrillic(text: str) -> bool:
     return _CYRILLIC.search(text) is not None
 
 
-def to_latin(text: str, lang: str | None = None) -> str:
+def to_latin(text: str) -> str:
     """A lower-case ASCII reading of ``text``: words of letters and digits separated by single
     spaces, each Hangul syllable a word of its own (김일성 → ``"gim il seong"``).
 
-    ``lang`` is a BCP 47 tag or None; it only matters for Cyrillic, which is read as Russian
-    unless the tag names another language.
+    Cyrillic is read as Russian, the language of the corpus's Cyrillic sources; other Slavic
+    languages would need their own tables (not needed so far).
     """
     text = fold(text)
-    if has_cyrillic(text) and (lang is None or lang.lower().split("-")[0] == "ru"):
+    if has_cyrillic(text):
         text = iuliia.WIKIPEDIA.translate(text)
     # Each Hangul syllable its own word: a syllable break is known there, and the Korean key
     # uses it to read the consonants around it (박헌영 is bak|heon, not ba|kheon).
