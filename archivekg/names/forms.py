@@ -44,11 +44,6 @@ class NameForm:
         return "".join(word.text for word in self.latin_words)
 
     @cached_property
-    def sorted_latin(self) -> str:
-        """The Latin words in alphabetical order, joined: the same for any order of the words."""
-        return "".join(sorted(word.text for word in self.latin_words))
-
-    @cached_property
     def phonetic(self) -> frozenset[str]:
         return korean_keys([word.text for word in self.latin_words])
 

@@ -45,7 +45,10 @@ from .normalize import Token
 STRONG_MATCH = 0.8
 _FUZZY_CUTOFF = 60          # rapidfuzz ratio below which letters are not "similar"
 _FUZZY_CEILING = 0.75
-_COMMON_WORD = 1000         # a word in more names than this says nothing about which one
+_COMMON_WORD = 100          # a word in more names than this (Kim, district) says too little to
+                            # rank by: the partial tier skips it and leaves such names to fuzzy
+_BUSY_PREFIX = 64           # a prefix that begins more names than this is ranked in advance
+_RANKED_AHEAD = 50          # ... for this many entities per tier
 _PREFIX_WORD = 4            # shortest word that counts as the stem of a longer one (Uzbek-istan)
 
 
@@ -132,7 +135,12 @@ class NameIndex:
         self._latin: dict[str, list[int]] = defaultdict(list)
         self._rotated: dict[str, list[int]] = defaultdict(list)
         self._phonetic: dict[str, list[tuple[int, bool]]] = defaultdict(list)
-        self._surnames: dict[str, list[tuple[int, tuple[Token, ...]]]] = defaultdict(list)
+        # surname → (name, its other words): all names of several words, and those with an
+        # initial apart, for queries without one ("Vladimir Ivanov" for "V. I. Ivanov").
+        # Keyed by the surname and the first letter of the first given name, which must agree.
+        self._surnames: dict[tuple[str, str], list[tuple[int, tuple[Token, ...]]]] = defaultdict(list)
+        self._surnames_with_initials: dict[tuple[str, str], list[tuple[int, tuple[Token, ...]]]] = \
+            defaultdict(list)
         self._words: dict[str, list[int]] = defaultdict(list)
         self._numbers: dict[str, list[int]] = defaultdict(list)
         fuzzy_choices: dict[str, list[int]] = defaultdict(list)
@@ -142,7 +150,6 @@ class NameIndex:
             self._exact[form.key].append(number)
             self._latin[form.latin].append(number)
             fuzzy_choices[form.latin].append(number)
-            fuzzy_choices[form.sorted_latin].append(number)
             for key in form.phonetic:
                 self._phonetic[key].append((number, False))
                 completions.append((key, 2, number))
@@ -155,7 +162,10 @@ class NameIndex:
                 if not word.abbreviated:
                     self._words[word.text].append(number)
                     if len(words) > 1:
-                        self._surnames[word.text].append((number, words[:position] + words[position + 1:]))
+                        given = words[:position] + words[position + 1:]
+                        self._surnames[word.text, given[0].text[0]].append((number, given))
+                        if any(token.abbreviated for token in given):
+                            self._surnames_with_initials[word.text, given[0].text[0]].append((number, given))
                 completions.append(("".join(w.text for w in words[position:]), 0 if position == 0 else 1, number))
             if form.key != form.latin:
                 completions.append((form.key, 0, number))
@@ -167,6 +177,41 @@ class NameIndex:
         completions.sort()
         self._completion_keys = [key for key, _, _ in completions]
         self._completion_refs = [(tier, number) for _, tier, number in completions]
+        self._ranked_prefixes = self._rank_busy_prefixes()
+
+    def _rank_busy_prefixes(self) -> dict[str, tuple[list[tuple[int, int]], bool]]:
+        """For each prefix that begins more than ``_BUSY_PREFIX`` completion keys, its first
+        ``_RANKED_AHEAD`` entities per tier in the order ``complete`` ranks them, and whether
+        more were left out: ranking a thousand names per keystroke ("k", "district") is too slow."""
+        counts: dict[str, int] = defaultdict(int)
+        for key in self._completion_keys:
+            for length in range(1, len(key) + 1):
+                counts[key[:length]] += 1
+        rank = []
+        for tier, number in self._completion_refs:
+            name = self._names[number]
+            entry = self._entities[name.entity]
+            rank.append((tier, -entry.weight, len(name.form.latin), entry.entity_id, number))
+        kept: dict[str, list[tuple[int, int]]] = {p: [] for p, count in counts.items() if count > _BUSY_PREFIX}
+        seen: dict[str, set[tuple[int, int]]] = {prefix: set() for prefix in kept}
+        per_tier: dict[str, list[int]] = {prefix: [0, 0, 0] for prefix in kept}
+        truncated: set[str] = set()
+        # One pass over all completions in rank order fills every busy prefix's list.
+        for position in sorted(range(len(rank)), key=rank.__getitem__):
+            tier, number = self._completion_refs[position]
+            entity = self._names[number].entity
+            key = self._completion_keys[position]
+            for length in range(1, len(key) + 1):
+                prefix = key[:length]
+                if prefix not in kept or (entity, tier) in seen[prefix]:
+                    continue
+                if per_tier[prefix][tier] == _RANKED_AHEAD:
+                    truncated.add(prefix)
+                    continue
+                seen[prefix].add((entity, tier))
+                per_tier[prefix][tier] += 1
+                kept[prefix].append((tier, number))
+        return {prefix: (ranked, prefix in truncated) for prefix, ranked in kept.items()}
 
     # ------------------------------------------------------------------ matching
     def match(self, query: str, type: str | Iterable[str] | None = None, limit: int = 10) -> list[Candidate]:
@@ -203,11 +248,15 @@ class NameIndex:
 
     def _match_initials(self, query_form: NameForm, found: _Best) -> None:
         words = query_form.latin_words
+        # Without an initial in the query, only names with one can agree with it.
+        surnames = self._surnames if any(w.abbreviated for w in words) else self._surnames_with_initials
         for position, word in enumerate(words):
             if word.abbreviated:
                 continue
             given = words[:position] + words[position + 1:]
-            for number, other_given in self._surnames.get(word.text, ()):
+            if not given:
+                continue
+            for number, other_given in surnames.get((word.text, given[0].text[0]), ()):
                 if _initials_agree(given, other_given):
                     shown = " ".join(w.text for w in given)
                     found.offer(number, MatchKind.INITIALS, f"surname {word.text}, given names {shown}")
@@ -226,11 +275,10 @@ class NameIndex:
                         related.append((other, len(word)))
                 related += [(word[:cut], cut) for cut in range(_PREFIX_WORD, len(word))
                             if word[:cut] in self._words]
+            if sum(len(self._words.get(other, ())) for other, _ in related) > _COMMON_WORD:
+                continue
             for other, length in related:
-                names = self._words.get(other, ())
-                if len(names) > _COMMON_WORD:
-                    continue
-                for number in names:
+                for number in self._words.get(other, ()):
                     # Each word of the query counts once per name, by its longest overlap.
                     if length > shared[number].get(word, (0, ""))[0]:
                         shared[number][word] = (length, other)
@@ -242,13 +290,12 @@ class NameIndex:
                         score=0.4 + 0.35 * min(coverage, 1.0))
 
     def _match_fuzzy(self, query_form: NameForm, found: _Best, limit: int) -> None:
-        for query_key in {query_form.latin, query_form.sorted_latin}:
-            hits = process.extract(query_key, self._fuzzy_keys, scorer=fuzz.ratio,
-                                   score_cutoff=_FUZZY_CUTOFF, limit=max(50, 5 * limit))
-            for _, similarity, choice in hits:
-                for number in self._fuzzy_names[choice]:
-                    found.offer(number, MatchKind.FUZZY, f"{similarity:.0f}% similar letters",
-                                score=_FUZZY_CEILING * similarity / 100)
+        hits = process.extract(query_form.latin, self._fuzzy_keys, scorer=fuzz.ratio,
+                               score_cutoff=_FUZZY_CUTOFF, limit=max(50, 5 * limit))
+        for _, similarity, choice in hits:
+            for number in self._fuzzy_names[choice]:
+                found.offer(number, MatchKind.FUZZY, f"{similarity:.0f}% similar letters",
+                            score=_FUZZY_CEILING * similarity / 100)
 
     # ------------------------------------------------------------------ completion
     def complete(self, prefix: str, type: str | Iterable[str] | None = None, limit: int = 10) -> list[Candidate]:
@@ -260,17 +307,36 @@ class NameIndex:
         if not form.latin:
             return []
         found = _Best(self, types)
-        keys = {form.latin, form.key}
-        phonetic = korean_keys([w.text for w in form.latin_words if any(c in "aeiouy" for c in w.text)])
-        for key in keys | phonetic:
-            start = bisect.bisect_left(self._completion_keys, key)
-            stop = bisect.bisect_left(self._completion_keys, key + "\uffff", lo=start)
-            for tier, number in self._completion_refs[start:stop]:
-                if (tier == 2) != (key in phonetic):
-                    continue
-                kind = (MatchKind.PREFIX, MatchKind.WORD_PREFIX, MatchKind.PHONETIC_PREFIX)[tier]
-                found.offer(number, kind, f"begins with “{key}”")
+        for key in {form.latin, form.key}:
+            self._complete_key(key, (0, 1), found, limit)
+        if len(found.best) < limit:
+            # Other spellings of a Korean name only where the letters found too few: a short
+            # phonetic key begins thousands of names.
+            words = [w.text for w in form.latin_words if any(c in "aeiouy" for c in w.text)]
+            for key in korean_keys(words):
+                self._complete_key(key, (2,), found, limit)
         return found.ranked(limit, shorter_first=True)
+
+    def _complete_key(self, key: str, tiers: tuple[int, ...], found: _Best, limit: int) -> None:
+        kinds = (MatchKind.PREFIX, MatchKind.WORD_PREFIX, MatchKind.PHONETIC_PREFIX)
+        detail = f"begins with “{key}”"
+        if key in self._ranked_prefixes:
+            # Ranked in advance: stop once ``limit`` entities of each tier are found; scan the
+            # whole range only if the ranked ones ran out (a rare type, a large limit).
+            ranked, truncated = self._ranked_prefixes[key]
+            taken = dict.fromkeys(tiers, 0)
+            for tier, number in ranked:
+                if tier in taken and taken[tier] < limit and found.offer(number, kinds[tier], detail):
+                    taken[tier] += 1
+                    if all(count >= limit for count in taken.values()):
+                        return
+            if not truncated:
+                return
+        start = bisect.bisect_left(self._completion_keys, key)
+        stop = bisect.bisect_left(self._completion_keys, key + "\uffff", lo=start)
+        for tier, number in self._completion_refs[start:stop]:
+            if tier in tiers:
+                found.offer(number, kinds[tier], detail)
 
 
 class _Best:
@@ -281,15 +347,16 @@ class _Best:
         self.types = types
         self.best: dict[int, tuple[float, int, MatchKind, str]] = {}
 
-    def offer(self, number: int, kind: MatchKind, detail: str, score: float | None = None) -> None:
+    def offer(self, number: int, kind: MatchKind, detail: str, score: float | None = None) -> bool:
+        """Record a match of one name; False if its entity is not of the types asked for."""
         name = self.index._names[number]
-        entity = self.index._entities[name.entity]
-        if self.types is not None and entity.type not in self.types:
-            return
+        if self.types is not None and self.index._entities[name.entity].type not in self.types:
+            return False
         score = round(_FIXED_SCORES[kind] if score is None else score, 4)
         current = self.best.get(name.entity)
         if current is None or score > current[0]:
             self.best[name.entity] = (score, number, kind, detail)
+        return True
 
     def ranked(self, limit: int, shorter_first: bool = False) -> list[Candidate]:
         def order(item):

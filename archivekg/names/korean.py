@@ -80,10 +80,15 @@ MAX_SYLLABLES = 8
 _SILENT_INITIAL = frozenset({"r", "l", "rh", "n"})
 
 
+_W_GLIDE = re.compile(r"(?<=[^aeiouyw])v(?=[aeiou])")
+_SHORT_I = re.compile(r"(?<=[aeiou])y(?![aeiou])")
+
+
 def _prepare(latin: str) -> str:
-    latin = re.sub(r"(?<=[^aeiouyw])v(?=[aeiou])", "w", latin)
+    if "v" in latin:
+        latin = _W_GLIDE.sub("w", latin)
     # y after a vowel and before none is Russian й, an i: Цой → tsoy, Хегай → khegay.
-    return re.sub(r"(?<=[aeiou])y(?![aeiou])", "i", latin)
+    return _SHORT_I.sub("i", latin) if "y" in latin else latin
 
 
 def _runs(latin: str) -> list[tuple[bool, int, int]]:
@@ -99,18 +104,15 @@ def _runs(latin: str) -> list[tuple[bool, int, int]]:
     return runs
 
 
+_NUCLEUS = re.compile("|".join(_NUCLEI_LONGEST_FIRST))
+
+
 def _nuclei(run: str) -> list[str] | None:
-    classes = []
-    position = 0
-    while position < len(run):
-        for nucleus in _NUCLEI_LONGEST_FIRST:
-            if run.startswith(nucleus, position):
-                classes.append(NUCLEI[nucleus])
-                position += len(nucleus)
-                break
-        else:
-            return None
-    return classes
+    """The vowels of a run, longest spelling first (yeo before yo before y)."""
+    found = _NUCLEUS.findall(run)
+    if sum(map(len, found)) != len(run):
+        return None
+    return [NUCLEI[nucleus] for nucleus in found]
 
 
 def _medial(run: str, cut: int | None) -> list[list[str]] | None:
@@ -183,6 +185,8 @@ def korean_keys(words) -> frozenset[str]:
 
 
 def _split_at(run: str, start: int, breaks: set[int]) -> list[str]:
+    if len(run) == 1:
+        return [run]
     cuts = sorted(b - start for b in breaks if start < b < start + len(run))
     return [run[i:j] for i, j in zip([0] + cuts, cuts + [len(run)])]
 

@@ -33,6 +33,7 @@ TITLES = frozenset({
 _FUNCTION_WORDS = frozenset({"of", "the", "for", "and", "in", "on", "to", "at", "de", "du", "der"})
 _APOSTROPHES = "'’ʼʻ`´‘"
 _POSSESSIVE = re.compile(rf"(?<=[^\W_])[{_APOSTROPHES}]s(?![^\W_])")
+_APOSTROPHE = re.compile(f"[{_APOSTROPHES}]")
 _WORD = re.compile(r"[^\W_]+(\.)?")
 _LATIN_RANGES = (("\u0000", "\u036f"), ("\u1e00", "\u1eff"))
 
@@ -51,6 +52,8 @@ def _is_latin(char: str) -> bool:
 
 def fold(text: str) -> str:
     """NFKC, case folding, the diacritics of Latin letters removed, ё→е; nothing else."""
+    if text.isascii():
+        return text.casefold()
     decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text).casefold())
     kept: list[str] = []
     base_is_latin = False
@@ -80,7 +83,7 @@ def name_tokens(text: str) -> list[Token]:
     if not isinstance(text, str):
         raise TypeError(f"a name must be a string, not {type(text).__name__}: {text!r}")
     folded = _POSSESSIVE.sub("", fold(text))
-    folded = re.sub(f"[{_APOSTROPHES}]", "", folded)
+    folded = _APOSTROPHE.sub("", folded)
     tokens = []
     for match in _WORD.finditer(folded):
         word = match.group(0).rstrip(".")
