@@ -15,12 +15,12 @@ name may stand for.  It depends on nothing else in archivekg.
 
 from .forms import NameForm, name_form
 from .index import STRONG_MATCH, Candidate, Entry, MatchKind, NameIndex
-from .korean import is_korean_looking, korean_keys
+from .korean import is_korean_looking, korean_keys, name_keys
 from .normalize import HONORIFICS, TITLES, Token, compact, fold, name_tokens, normalize
 from .scripts import document_numbers, homoglyph_fold, to_latin
 
 __all__ = [
     "STRONG_MATCH", "Candidate", "Entry", "MatchKind", "NameIndex", "NameForm", "name_form",
-    "is_korean_looking", "korean_keys", "HONORIFICS", "TITLES", "Token", "compact", "fold",
+    "is_korean_looking", "korean_keys", "name_keys", "HONORIFICS", "TITLES", "Token", "compact", "fold",
     "name_tokens", "normalize", "document_numbers", "homoglyph_fold", "to_latin",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .korean import korean_keys
+from .korean import name_keys
 from .normalize import Token, name_tokens
 from .scripts import document_numbers, to_latin
 
@@ -45,7 +45,7 @@ class NameForm:
 
     @cached_property
     def phonetic(self) -> frozenset[str]:
-        return korean_keys([word.text for word in self.latin_words])
+        return name_keys([word.text for word in self.latin_words])
 
     def rotations(self) -> list[tuple[Token, ...]]:
         """The Latin words in every other rotation of the name's tokens ("Ivanov V. I." for

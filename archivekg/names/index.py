@@ -39,7 +39,7 @@ from typing import NamedTuple
 from rapidfuzz import fuzz, process
 
 from .forms import NameForm, name_form
-from .korean import korean_keys
+from .korean import korean_keys, name_keys
 from .normalize import Token
 
 STRONG_MATCH = 0.8
@@ -155,7 +155,7 @@ class NameIndex:
                 completions.append((key, 2, number))
             for rotation in form.rotations():
                 self._rotated["".join(word.text for word in rotation)].append(number)
-                for key in korean_keys([word.text for word in rotation]) - form.phonetic:
+                for key in name_keys([word.text for word in rotation]) - form.phonetic:
                     self._phonetic[key].append((number, True))
             words = form.latin_words
             for position, word in enumerate(words):

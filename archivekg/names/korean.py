@@ -213,6 +213,32 @@ def _spell(classes) -> str:
     return "".join(key)
 
 
+def name_keys(words) -> frozenset[str]:
+    """``korean_keys`` of the whole name or, for a name that mixes Korean words with others
+    ("South Hamgyŏng", "Ongjin District", "Kim Il Sung Square"), the key of each run of Korean
+    words with the other words kept as they are, joined by "|": ``{"south|HaMKoN"}``."""
+    words = words.split() if isinstance(words, str) else list(words)
+    whole = korean_keys(words)
+    if whole or len(words) < 2:
+        return whole
+    parts: list[list[str]] = []
+    run: list[str] = []
+    korean_runs = 0
+    for word in words + [None]:
+        if word is not None and korean_keys([word]):
+            run.append(word)
+            continue
+        if run:
+            parts.append(sorted(korean_keys(run)))
+            korean_runs += 1
+            run = []
+        if word is not None:
+            parts.append([word])
+    if korean_runs == 0 or korean_runs == len(parts):
+        return frozenset()
+    return frozenset("|".join(choice) for choice in itertools.product(*parts))
+
+
 def is_korean_looking(latin: str) -> bool:
     """Whether a name read in Latin letters parses as Korean syllables."""
     return bool(korean_keys(latin))

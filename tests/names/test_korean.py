@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from archivekg.names import is_korean_looking, korean_keys, name_tokens, to_latin
+from archivekg.names import is_korean_looking, korean_keys, name_keys, name_tokens, to_latin
 
 
 def keys(written: str) -> frozenset[str]:
@@ -68,3 +68,11 @@ def test_initials_and_digits_get_no_key():
 
 def test_a_name_longer_than_a_korean_name_gets_no_key():
     assert korean_keys("ka na da ra ma ba sa a ja") == frozenset()
+
+
+def test_a_name_that_mixes_korean_and_other_words_keys_the_korean_run_only():
+    assert name_keys("south hamgyeong") == name_keys("south hamgyong") == {"south|HaMKoN"}
+    assert name_keys("kim il sung square") == name_keys("kim ilsung square") == {"KiMiLSoN|square"}
+    assert name_keys("north hamgyeong") != name_keys("south hamgyeong")
+    assert name_keys("kim il sung") == korean_keys("kim il sung")       # wholly Korean: the plain key
+    assert name_keys("moscow oblast") == frozenset()                     # no Korean word at all
