@@ -96,6 +96,8 @@ def timed(call, arguments: list) -> list[float]:
 
 
 def percentiles(times: list[float]) -> str:
+    if len(times) < 2:
+        return f"too few calls to tell (n={len(times)})"
     cuts = statistics.quantiles(times, n=100, method="inclusive")
     return f"p50 {cuts[49]:.3f} ms   p99 {cuts[98]:.3f} ms   max {max(times):.3f} ms   (n={len(times)})"
 

@@ -14,7 +14,8 @@ name may stand for.  It depends on nothing else in archivekg.
 """
 
 from .forms import NameForm, name_form
-from .index import STRONG_MATCH, Candidate, Entry, MatchKind, NameIndex
+from .candidates import STRONG_MATCH, Candidate, Entry, MatchKind
+from .index import NameIndex
 from .korean import is_korean_looking, korean_keys, name_keys
 from .normalize import HONORIFICS, TITLES, Token, compact, fold, name_tokens, normalize
 from .scripts import document_numbers, homoglyph_fold, to_latin

@@ -29,79 +29,23 @@ that share a name get the same score, and the tie is broken by weight for displa
 from __future__ import annotations
 
 import bisect
-import enum
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import NamedTuple
+from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
 
+from .candidates import Best, Candidate, Entry, IndexedName, MatchKind
+from .completion import PrefixTable
 from .forms import NameForm, name_form
 from .korean import korean_keys, name_keys
 from .normalize import Token
 
-STRONG_MATCH = 0.8
 _FUZZY_CUTOFF = 60          # rapidfuzz ratio below which letters are not "similar"
 _FUZZY_CEILING = 0.75
 _COMMON_WORD = 100          # a word in more names than this (Kim, district) says too little to
                             # rank by: the partial tier skips it and leaves such names to fuzzy
-_BUSY_PREFIX = 64           # a prefix that begins more names than this is ranked in advance
-_RANKED_AHEAD = 50          # ... for this many entities per tier
 _PREFIX_WORD = 4            # shortest word that counts as the stem of a longer one (Uzbek-istan)
-
-
-class MatchKind(str, enum.Enum):
-    EXACT = "exact"
-    TRANSLITERATION = "transliteration"
-    REORDERED = "reordered"
-    NUMBER = "number"
-    INITIALS = "initials"
-    PHONETIC = "phonetic"
-    PARTIAL = "partial"
-    FUZZY = "fuzzy"
-    PREFIX = "prefix"
-    WORD_PREFIX = "word prefix"
-    PHONETIC_PREFIX = "phonetic prefix"
-
-
-_FIXED_SCORES = {MatchKind.EXACT: 1.0, MatchKind.TRANSLITERATION: 0.97, MatchKind.REORDERED: 0.95,
-                 MatchKind.NUMBER: 0.95, MatchKind.INITIALS: 0.9, MatchKind.PREFIX: 1.0,
-                 MatchKind.WORD_PREFIX: 0.9, MatchKind.PHONETIC_PREFIX: 0.8}
-
-
-class Entry(NamedTuple):
-    entity_id: str
-    type: str
-    names: Sequence[tuple[str, str | None]]
-    weight: float = 0.0
-
-
-@dataclass(frozen=True)
-class Candidate:
-    entity_id: str
-    type: str
-    score: float
-    kind: MatchKind
-    name: str               # the entity's name that matched, as the index was given it
-    language: str | None
-    weight: float
-    detail: str             # what matched, for a person: the words, the key, the similarity
-
-    @property
-    def strong(self) -> bool:
-        return self.score >= STRONG_MATCH
-
-    @property
-    def reason(self) -> str:
-        return f"{self.kind.value} match with “{self.name}” ({self.detail})"
-
-
-@dataclass(frozen=True)
-class _Name:
-    entity: int
-    form: NameForm
 
 
 class NameIndex:
@@ -109,7 +53,7 @@ class NameIndex:
 
     def __init__(self, entries: Iterable[Entry | tuple]):
         self._entities: list[Entry] = []
-        self._names: list[_Name] = []
+        self._names: list[IndexedName] = []
         seen: dict[str, int] = {}
         for position, raw in enumerate(entries):
             entry = _checked_entry(raw, position)
@@ -122,7 +66,7 @@ class NameIndex:
                 if not form.latin:
                     raise ValueError(f"entry {position} ({entry.entity_id}): the name {text!r} has "
                                      "no letter or digit to match once titles and punctuation are removed")
-                self._names.append(_Name(len(self._entities), form))
+                self._names.append(IndexedName(len(self._entities), form))
             self._entities.append(entry)
         self._build()
 
@@ -174,44 +118,7 @@ class NameIndex:
         self._fuzzy_keys = list(fuzzy_choices)
         self._fuzzy_names = [sorted(set(fuzzy_choices[key])) for key in self._fuzzy_keys]
         self._sorted_words = sorted(self._words)
-        completions.sort()
-        self._completion_keys = [key for key, _, _ in completions]
-        self._completion_refs = [(tier, number) for _, tier, number in completions]
-        self._ranked_prefixes = self._rank_busy_prefixes()
-
-    def _rank_busy_prefixes(self) -> dict[str, tuple[list[tuple[int, int]], bool]]:
-        """For each prefix that begins more than ``_BUSY_PREFIX`` completion keys, its first
-        ``_RANKED_AHEAD`` entities per tier in the order ``complete`` ranks them, and whether
-        more were left out: ranking a thousand names per keystroke ("k", "district") is too slow."""
-        counts: dict[str, int] = defaultdict(int)
-        for key in self._completion_keys:
-            for length in range(1, len(key) + 1):
-                counts[key[:length]] += 1
-        rank = []
-        for tier, number in self._completion_refs:
-            name = self._names[number]
-            entry = self._entities[name.entity]
-            rank.append((tier, -entry.weight, len(name.form.latin), entry.entity_id, number))
-        kept: dict[str, list[tuple[int, int]]] = {p: [] for p, count in counts.items() if count > _BUSY_PREFIX}
-        seen: dict[str, set[tuple[int, int]]] = {prefix: set() for prefix in kept}
-        per_tier: dict[str, list[int]] = {prefix: [0, 0, 0] for prefix in kept}
-        truncated: set[str] = set()
-        # One pass over all completions in rank order fills every busy prefix's list.
-        for position in sorted(range(len(rank)), key=rank.__getitem__):
-            tier, number = self._completion_refs[position]
-            entity = self._names[number].entity
-            key = self._completion_keys[position]
-            for length in range(1, len(key) + 1):
-                prefix = key[:length]
-                if prefix not in kept or (entity, tier) in seen[prefix]:
-                    continue
-                if per_tier[prefix][tier] == _RANKED_AHEAD:
-                    truncated.add(prefix)
-                    continue
-                seen[prefix].add((entity, tier))
-                per_tier[prefix][tier] += 1
-                kept[prefix].append((tier, number))
-        return {prefix: (ranked, prefix in truncated) for prefix, ranked in kept.items()}
+        self._prefixes = PrefixTable(completions, self._entities, self._names)
 
     # ------------------------------------------------------------------ matching
     def match(self, query: str, type: str | Iterable[str] | None = None, limit: int = 10) -> list[Candidate]:
@@ -222,7 +129,7 @@ class NameIndex:
         """
         _check_limit(limit)
         types = _types(type)
-        found = _Best(self, types)
+        found = Best(self._entities, self._names, types)
         query_form = name_form(query)
         if not query_form.latin:
             return []
@@ -246,7 +153,7 @@ class NameIndex:
         self._match_fuzzy(query_form, found, limit)
         return found.ranked(limit)
 
-    def _match_initials(self, query_form: NameForm, found: _Best) -> None:
+    def _match_initials(self, query_form: NameForm, found: Best) -> None:
         words = query_form.latin_words
         # Without an initial in the query, only names with one can agree with it.
         surnames = self._surnames if any(w.abbreviated for w in words) else self._surnames_with_initials
@@ -261,7 +168,7 @@ class NameIndex:
                     shown = " ".join(w.text for w in given)
                     found.offer(number, MatchKind.INITIALS, f"surname {word.text}, given names {shown}")
 
-    def _match_words(self, query_form: NameForm, found: _Best) -> None:
+    def _match_words(self, query_form: NameForm, found: Best) -> None:
         # name → query word → (length of the overlap, the name's word)
         shared: dict[int, dict[str, tuple[int, str]]] = defaultdict(dict)
         for word in {w.text for w in query_form.latin_words if not w.abbreviated}:
@@ -289,7 +196,7 @@ class NameIndex:
             found.offer(number, MatchKind.PARTIAL, "shares " + ", ".join(f"“{w}”" for w in words),
                         score=0.4 + 0.35 * min(coverage, 1.0))
 
-    def _match_fuzzy(self, query_form: NameForm, found: _Best, limit: int) -> None:
+    def _match_fuzzy(self, query_form: NameForm, found: Best, limit: int) -> None:
         hits = process.extract(query_form.latin, self._fuzzy_keys, scorer=fuzz.ratio,
                                score_cutoff=_FUZZY_CUTOFF, limit=max(50, 5 * limit))
         for _, similarity, choice in hits:
@@ -306,72 +213,16 @@ class NameIndex:
         form = name_form(prefix)
         if not form.latin:
             return []
-        found = _Best(self, types)
+        found = Best(self._entities, self._names, types)
         for key in {form.latin, form.key}:
-            self._complete_key(key, (0, 1), found, limit)
+            self._prefixes.offer(key, (0, 1), found, limit)
         if len(found.best) < limit:
             # Other spellings of a Korean name only where the letters found too few: a short
             # phonetic key begins thousands of names.
             words = [w.text for w in form.latin_words if any(c in "aeiouy" for c in w.text)]
             for key in korean_keys(words):
-                self._complete_key(key, (2,), found, limit)
+                self._prefixes.offer(key, (2,), found, limit)
         return found.ranked(limit, shorter_first=True)
-
-    def _complete_key(self, key: str, tiers: tuple[int, ...], found: _Best, limit: int) -> None:
-        kinds = (MatchKind.PREFIX, MatchKind.WORD_PREFIX, MatchKind.PHONETIC_PREFIX)
-        detail = f"begins with “{key}”"
-        if key in self._ranked_prefixes:
-            # Ranked in advance: stop once ``limit`` entities of each tier are found; scan the
-            # whole range only if the ranked ones ran out (a rare type, a large limit).
-            ranked, truncated = self._ranked_prefixes[key]
-            taken = dict.fromkeys(tiers, 0)
-            for tier, number in ranked:
-                if tier in taken and taken[tier] < limit and found.offer(number, kinds[tier], detail):
-                    taken[tier] += 1
-                    if all(count >= limit for count in taken.values()):
-                        return
-            if not truncated:
-                return
-        start = bisect.bisect_left(self._completion_keys, key)
-        stop = bisect.bisect_left(self._completion_keys, key + "\uffff", lo=start)
-        for tier, number in self._completion_refs[start:stop]:
-            if tier in tiers:
-                found.offer(number, kinds[tier], detail)
-
-
-class _Best:
-    """The best-scoring name of each entity offered so far."""
-
-    def __init__(self, index: NameIndex, types: frozenset[str] | None):
-        self.index = index
-        self.types = types
-        self.best: dict[int, tuple[float, int, MatchKind, str]] = {}
-
-    def offer(self, number: int, kind: MatchKind, detail: str, score: float | None = None) -> bool:
-        """Record a match of one name; False if its entity is not of the types asked for."""
-        name = self.index._names[number]
-        if self.types is not None and self.index._entities[name.entity].type not in self.types:
-            return False
-        score = round(_FIXED_SCORES[kind] if score is None else score, 4)
-        current = self.best.get(name.entity)
-        if current is None or score > current[0]:
-            self.best[name.entity] = (score, number, kind, detail)
-        return True
-
-    def ranked(self, limit: int, shorter_first: bool = False) -> list[Candidate]:
-        def order(item):
-            entity, (score, number, _, _) = item
-            weight = self.index._entities[entity].weight
-            length = len(self.index._names[number].form.latin) if shorter_first else 0
-            return (-score, -weight, length, self.index._entities[entity].entity_id)
-
-        candidates = []
-        for entity, (score, number, kind, detail) in sorted(self.best.items(), key=order)[:limit]:
-            entry, form = self.index._entities[entity], self.index._names[number].form
-            candidates.append(Candidate(entry.entity_id, entry.type, score, kind, form.text, form.lang,
-                                        entry.weight, detail))
-        return candidates
-
 
 def _initials_agree(given: tuple[Token, ...], other: tuple[Token, ...]) -> bool:
     """Whether two lists of given names (or initials) can be the same person's, with at least one
