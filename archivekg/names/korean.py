@@ -10,10 +10,11 @@ so those differences vanish: all five forms above give ``KiMiLSoN``.
 
 Why our own table: no library on PyPI maps *between* romanizations.  The romanizers
 (korean-romanizer, hangul-romanize, anyascii, koroman) go from Hangul to one system; the phonetic
-encoders (jellyfish's Soundex/Metaphone/NYSIIS, ``phonetics``, abydos) are built on English or
-German sound rules and do not merge the Korean oppositions above (they keep k apart from g and
-r from l, and merge vowels away entirely).  The table is small and every entry says which
-spelling it serves.
+encoders (jellyfish's Soundex, Metaphone and NYSIIS, ``phonetics``, abydos) follow English or
+German spelling: they drop or merge the vowels that tell Korean names apart (Kim, Kang, Kong),
+keep r apart from l, and know nothing of the Russian кх, пх, ц or of the silent initial r of
+South Korean spelling.  The tables below are small; the comments beside them say which
+spellings need the less obvious entries.
 
 How coarse the key is, on purpose: the vowel classes are only ``a`` (ㅏ ㅑ ㅘ), ``i`` (ㅣ ㅢ ㅟ),
 ``e`` (ㅚ ㅙ ㅞ: Choe, Choi, Цой, Чвэ, which keeps 최 apart from 조 Cho) and ``o`` (every other
