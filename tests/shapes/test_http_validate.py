@@ -109,7 +109,7 @@ def test_junit_and_text_reports(server):
 
 
 def test_the_body_format_follows_the_content_type(server):
-    ntriples = rdflib.Graph().parse(data=BROKEN, format="turtle").serialize(format="nt")
+    ntriples = rdflib.Graph().parse(data=BROKEN, format="turtle").serialize(format="nt", encoding="utf-8").decode("utf-8")
     jsonld = rdflib.Graph().parse(data=BROKEN, format="turtle").serialize(format="json-ld")
     for body, media_type in ((ntriples, "application/n-triples"), (jsonld, "application/ld+json; charset=utf-8")):
         response, payload = post(server, body, content_type=media_type)

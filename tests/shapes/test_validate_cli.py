@@ -149,10 +149,10 @@ def test_output_file(run, tmp_path):
 # ---------------------------------------------------------------------- input formats
 def test_every_rdf_format_gives_the_same_report(run, tmp_path):
     graph = rdflib.Graph().parse(data=BROKEN, format="turtle")
-    files = {"data.ttl": BROKEN, "data.nt": graph.serialize(format="nt"),
+    files = {"data.ttl": BROKEN, "data.nt": graph.serialize(format="nt", encoding="utf-8").decode("utf-8"),
              "data.jsonld": graph.serialize(format="json-ld"), "data.rdf": graph.serialize(format="xml"),
-             "data.nq": graph.serialize(format="nt"),
-             "data.trig": "@prefix ex: <http://example.org/> .\nex:g {\n" + graph.serialize(format="nt") + "}\n"}
+             "data.nq": graph.serialize(format="nt", encoding="utf-8").decode("utf-8"),
+             "data.trig": "@prefix ex: <http://example.org/> .\nex:g {\n" + graph.serialize(format="nt", encoding="utf-8").decode("utf-8") + "}\n"}
     expected = ["DecreeNumberForm", "EntityWikidataId", "FamiliesAtMostPeople"]
     for name, text in files.items():
         result = run(str(write(tmp_path, name, text)), "--format", "json")
