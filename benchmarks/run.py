@@ -397,10 +397,11 @@ def wrk(url: str, clients: int, seconds: int) -> dict:
 
 # --------------------------------------------------------------------------- the run
 def machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
-                if line.startswith("model name")), platform.processor())
-    memory = next(int(line.split()[1]) // 1024 for line in open("/proc/meminfo")
-                  if line.startswith("MemTotal"))
+    cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines()
+    meminfo = Path("/proc/meminfo").read_text(encoding="utf-8").splitlines()
+    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")),
+               platform.processor())
+    memory = next(int(line.split()[1]) // 1024 for line in meminfo if line.startswith("MemTotal"))
     versions = {name: metadata.version(name) for name in ("pyoxigraph", "rdflib", "flask", "gunicorn")}
     return {"host": platform.node(), "cpu": cpu, "cores": os.cpu_count(), "memory_mib": memory,
             "python": platform.python_version(), **versions,

@@ -84,7 +84,7 @@ def every_format(tmp_path_factory):
     files = []
     for name, fmt in (("g1.ttl", "turtle"), ("g1.nt", "nt"), ("g1.jsonld", "json-ld"), ("g1.rdf", "xml")):
         path = folder / name
-        plain.serialize(path, format=fmt)
+        plain.serialize(path, format=fmt, encoding="utf-8")
         files.append(path)
     quads = folder / "all.nq"
     ds.serialize(quads, format="nquads")
