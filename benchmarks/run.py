@@ -101,18 +101,23 @@ def measured(args: list[str], *, env=None, timeout: float = 3600) -> dict:
     selector = selectors.DefaultSelector()   # read both pipes, so a chatty child never blocks
     selector.register(process.stdout, selectors.EVENT_READ, "out")
     selector.register(process.stderr, selectors.EVENT_READ, "err")
-    while selector.get_map():
-        if time.perf_counter() > deadline:
-            process.kill()
-            raise TimeoutError(f"{args[:4]} ran longer than {timeout:.0f} s")
-        for key, _ in selector.select(timeout=1):
-            chunk = key.fileobj.read1(1 << 16)
-            if not chunk:
-                selector.unregister(key.fileobj)
-            elif key.data == "out":
-                out += chunk
-            else:
-                err += chunk
+    try:
+        while selector.get_map():
+            if time.perf_counter() > deadline:
+                process.kill()
+                raise TimeoutError(f"{args[:4]} ran longer than {timeout:.0f} s")
+            for key, _ in selector.select(timeout=1):
+                chunk = key.fileobj.read1(1 << 16)
+                if not chunk:
+                    selector.unregister(key.fileobj)
+                elif key.data == "out":
+                    out += chunk
+                else:
+                    err += chunk
+    finally:
+        selector.close()
+        process.stdout.close()
+        process.stderr.close()
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     return {"seconds": time.perf_counter() - started, "cpu_seconds": usage.ru_utime + usage.ru_stime,
@@ -227,6 +232,9 @@ class Http:
         if response.status != 200:
             raise RuntimeError(f"HTTP {response.status}: {payload[:300]!r}")
         return elapsed, payload
+
+    def close(self) -> None:
+        self.connection.close()
 
 
 def rows_of(body: bytes) -> int | bool:
@@ -514,6 +522,9 @@ def serving(release: Path, build_dir: Path, work: Path, args, skip: set) -> dict
 
         figures["latency"] = latency(engines, queries,
                                      {"competency": args.reps, "heavy": args.heavy_reps})
+        for engine in engines:
+            if isinstance(engine, Http):
+                engine.close()
         del engines, memory
 
         if "rdflib" not in skip:
