@@ -24,13 +24,13 @@ PREFIXES = """@prefix akg: <https://w3id.org/archivekg/ontology#> .
 """
 # Conforms, with one warning (the island has no Wikidata id).
 CONFORMING = PREFIXES + """
-ex:move a akg:Resettlement ; akg:label "Resettlement from Sunido" ; akg:executionStatus akg:planned ;
+ex:move a akg:Resettlement ; akg:label "Resettlement from Sunido"@en ; akg:executionStatus akg:planned ;
     akg:numberOfFamilies 153 ; akg:numberOfPeople 556 ; akg:movedFrom ex:sunido .
-ex:sunido a akg:Island ; akg:name "Sunido" .
+ex:sunido a akg:Island ; akg:name "Sunido"@en .
 """
 # Two violations: more families than people; a decree number with Cyrillic letters.
 BROKEN = CONFORMING.replace("akg:numberOfPeople 556", "akg:numberOfPeople 100") + """
-ex:decree a akg:Decree ; akg:label "Decree" ; akg:legalStatus akg:adopted ; akg:decreeNumber "1428-326сс" .
+ex:decree a akg:Decree ; akg:label "Decree"@en ; akg:legalStatus akg:adopted ; akg:decreeNumber "1428-326сс" .
 """
 
 
@@ -225,7 +225,7 @@ def test_wrong_extension(run, tmp_path):
 
 
 def test_turtle_syntax_error_names_file_and_line(run, tmp_path):
-    path = write(tmp_path, "bad.ttl", PREFIXES + "ex:a akg:label \"fine\" .\nex:b akg:label .\n")
+    path = write(tmp_path, "bad.ttl", PREFIXES + "ex:a akg:label \"fine\"@en .\nex:b akg:label .\n")
     result = run(str(path))
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {path}:6: not valid turtle: Parser error")
@@ -281,8 +281,8 @@ def test_a_100_mb_file_is_refused_before_it_is_read(tmp_path):
 
 # ---------------------------------------------------------------------- inference
 MOVED_FROM_AN_ISLAND = PREFIXES + """
-ex:move a akg:Resettlement ; akg:label "Resettlement" ; akg:executionStatus akg:planned ; akg:movedFrom ex:sunido .
-ex:sunido a akg:Island ; akg:name "Sunido" ; akg:wikidata "Q1001" .
+ex:move a akg:Resettlement ; akg:label "Resettlement"@en ; akg:executionStatus akg:planned ; akg:movedFrom ex:sunido .
+ex:sunido a akg:Island ; akg:name "Sunido"@en ; akg:wikidata "Q1001" .
 """
 TYPED_WITH_CIDOC_ONLY = PREFIXES + """
 ex:move a crm:E9_Move ; akg:movedFrom ex:place ; akg:participant ex:someone ;
@@ -318,8 +318,8 @@ def test_data_typed_only_with_cidoc_crm_is_judged_fairly(run, tmp_path):
 
 def test_owlrl_adds_transitivity_to_rdfs(run, tmp_path):
     cycle = PREFIXES + """
-ex:a a akg:Island ; akg:name "A" ; akg:wikidata "Q1" ; akg:partOfPlace ex:b .
-ex:b a akg:District ; akg:name "B" ; akg:wikidata "Q2" ; akg:partOfPlace ex:a .
+ex:a a akg:Island ; akg:name "A"@en ; akg:wikidata "Q1" ; akg:partOfPlace ex:b .
+ex:b a akg:District ; akg:name "B"@en ; akg:wikidata "Q2" ; akg:partOfPlace ex:a .
 """
     path = str(write(tmp_path, "cycle.ttl", cycle))
     assert shapes_of(run(path, "--inference", "rdfs", "--format", "json")) == []
