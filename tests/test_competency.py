@@ -133,3 +133,26 @@ def test_competency_question(query, store, built):
     else:
         key = lambda row: json.dumps(row, sort_keys=True)  # noqa: E731
         assert Counter(map(key, rows)) == Counter(map(key, want))
+
+
+GRAPH_MODEL = Path(__file__).resolve().parent.parent / "docs" / "graph-model.md"
+
+
+@pytest.mark.parametrize("suffix", list(TWINS))
+def test_the_docs_say_which_questions_each_vocabulary_answers(suffix):
+    """docs/graph-model.md lists, per vocabulary, the questions its twins answer and those it
+    cannot express, with their numbers: they are the twin files as they are."""
+    vocabulary = TWINS[suffix]
+    text = GRAPH_MODEL.read_text(encoding="utf-8")
+    name = re.escape(vocabulary)
+    answers = re.search(rf"\*\*{name}\*\* answers (\d+) of the (\d+) questions: (.*?)\.\n", text)
+    cannot = re.search(rf"\*\*{name}\*\* cannot express (\d+) \(each twin file says why\): (.*?)\.", text)
+    assert answers and cannot, f"docs/graph-model.md does not list the questions of {vocabulary}"
+    listed_yes = re.findall(r"`([a-z0-9-]+)`", answers[3])
+    listed_no = re.findall(r"`([a-z0-9-]+)`", cannot[2])
+    slug = lambda q: q.name[: -len(".rq")]  # noqa: E731
+    twins = [q.with_name(slug(q) + suffix) for q in QUESTIONS]
+    yes = sorted(slug(q) for q, t in zip(QUESTIONS, twins) if has_query(t))
+    no = sorted(slug(q) for q, t in zip(QUESTIONS, twins) if not has_query(t))
+    assert (int(answers[1]), int(answers[2]), sorted(listed_yes)) == (len(yes), len(QUESTIONS), yes)
+    assert (int(cannot[1]), sorted(listed_no)) == (len(no), no)
