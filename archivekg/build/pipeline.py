@@ -217,6 +217,7 @@ def _full_build(settings: dict, files: dict[str, tuple], progress: Progress, val
     with progress.step(f"map {len(corpus.documents)} documents (JSON-LD)"):
         store.load(json.dumps(ingest.registry_jsonld(corpus)).encode("utf-8"),
                    format=ox.RdfFormat.JSON_LD)
+        run_rules(store, mappings / "rules" / "registry")
         map_documents(store, ingest, corpus, mappings)
 
     with progress.step("derive and entail (OWL RL)"):
