@@ -301,7 +301,7 @@ class Document:
         kept = [first]
         while True:
             subjects = {st.subject for st in kept}
-            values = {v for st in kept for value in st.claims.values()
+            values = {v for st in kept for value in st.claims.values() if not isinstance(value, dict)
                       for v in (value if isinstance(value, list) else [value])}
             missing = [st for st in self.statements if st.subject in values - subjects
                        and st.subject in {t[0] for t in self.things}]
@@ -397,7 +397,7 @@ class Generator:
         else:
             doc.sentence(f"The {body_w} is preparing a secret resolution \"{title}\".", decree,
                          {"issuedBy": body.id, "legalStatus": "draft", "secret": True,
-                          "decreeTitle": title}, {body_w: body.id})
+                          "decreeTitle": {"en": title}}, {body_w: body.id})
         if rng.random() < 0.4:
             signers = self.reg.persons.draw(rng, rng.randint(1, 2))
             forms = [written(signers[0], rng)]
@@ -586,6 +586,8 @@ class Generator:
                     lines.append(f"      {key}: {str(value).lower()}")
                 elif isinstance(value, int):
                     lines.append(f"      {key}: {value}")
+                elif isinstance(value, dict):     # texts by language: a YAML flow mapping
+                    lines.append(f"      {key}: {{" + ", ".join(f"{k}: {q(v)}" for k, v in value.items()) + "}")
                 else:
                     lines.append(f"      {key}: {q(value)}")
             # As curators do: a name is spelled out only where the text writes it otherwise

@@ -54,6 +54,31 @@ def test_a_rebuild_after_a_change_writes_what_a_full_build_writes(tmp_path):
     assert rebuilt.graphs == full.graphs
 
 
+def test_a_rebuild_after_changed_figures_posts_and_statuses_writes_what_a_full_build_writes(tmp_path):
+    """The entailments a change of figures, post titles and statuses touches (measurements,
+    post types, schema.org statuses, the names of the entities the documents speak of) are
+    recomputed as a full build computes them."""
+    data = generate(20, 7, tmp_path / "corpus")
+    settings = settings_module.load({"DATA_DIR": str(data), "BUILD_DIR": str(tmp_path / "build")},
+                                    environ={})
+    build(settings, validate=False)
+    changed = 0
+    for path in sorted((data / "annotations").glob("*.yaml"))[:8]:
+        text = path.read_text(encoding="utf-8")
+        new = re.sub(r"numberOfPeople: (\d+)", lambda m: f"numberOfPeople: {int(m[1]) + 1}", text)
+        new = re.sub(r'positionTitle: "([^"]*)"', r'positionTitle: "\1 (acting)"', new)
+        new = new.replace("executionStatus: planned", "executionStatus: cancelled", 1)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+            changed += 1
+    assert changed >= 2
+    rebuilt = build(settings, validate=False)
+    assert any("changed" in step for step in rebuilt.timings), "the rebuild was not incremental"
+    full = build(dict(settings, BUILD_DIR=str(tmp_path / "full")), validate=False, incremental=False)
+    for name in ("dataset.nq", "dataset.trig"):
+        assert (rebuilt.release / name).read_bytes() == (full.release / name).read_bytes(), name
+
+
 def test_the_benchmark_builds_validates_serves_and_answers_every_query(tmp_path):
     out = tmp_path / "result.json"
     run.main(["--sizes", "20", "--work", str(tmp_path / "work"), "--out", str(out),

@@ -136,8 +136,10 @@ def recompute(old: ox.Store, changes: list[Change], *, base: str, tbox: str, map
     _add_edtf_bounds(scratch, premises, ingest)
     entail(scratch, mappings, after_first_round=lambda: scratch.extend(
         ox.Quad(t.subject, t.predicate, t.object, PREVIOUS) for t in previous))
+    ontology = ox.NamedNode(graph_iri(base, ONTOLOGY))      # as mapping.not_in_ontology
     result = [quad.triple for quad in scratch.quads_for_pattern(None, None, None, INFERRED_NODE)
-              if _is_touched(quad.subject, touched_values, minted_under)]
+              if _is_touched(quad.subject, touched_values, minted_under)
+              and ox.Quad(quad.subject, quad.predicate, quad.object, ontology) not in old]
     return touched_values, result
 
 

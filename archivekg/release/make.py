@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from archivekg.namespaces import INFERRED, INFERRED_INTERNAL, LICENSE, ONTOLOGY, PREFIXES, graph_iri
 from archivekg.pipeline import reasoning
 from archivekg.pipeline.ingest import Ingest
-from archivekg.pipeline.mapping import entail, map_documents
+from archivekg.pipeline.mapping import entail, map_documents, not_in_ontology, run_rules
 from archivekg.release import incremental as increments
 from archivekg.release.store import RELEASES, remove_if_unused, switch_current
 from archivekg.release.writer import ReleaseWriter
@@ -137,6 +137,7 @@ def _full_build(settings: dict, files: dict[str, tuple], progress: Progress, val
     with progress.step(f"map {len(corpus.documents)} documents (JSON-LD)"):
         store.load(json.dumps(ingest.registry_jsonld(corpus)).encode("utf-8"),
                    format=ox.RdfFormat.JSON_LD)
+        run_rules(store, mappings / "rules" / "registry")
         map_documents(store, ingest, corpus, mappings)
 
     with progress.step("derive and entail (OWL RL)"):
@@ -146,6 +147,7 @@ def _full_build(settings: dict, files: dict[str, tuple], progress: Progress, val
         for path in ontology:
             store.load(path=str(path), format=ox.RdfFormat.TURTLE,
                        to_graph=ox.NamedNode(graph_iri(base, ONTOLOGY)))
+        store.update(not_in_ontology(base))
 
     report = None
     writer = ReleaseWriter(build_dir)

@@ -75,6 +75,7 @@ def test_person_page(server):
     for variant in ("“Cde. Ivanov”", "“V. Ivanov”"):
         assert variant.strip("“”") in words
     assert "As the documents write it" in words
+    assert "In its own script" in words and '<span class="literal" lang="ru">Иванов</span>' in html
     assert 'href="https://www.wikidata.org/wiki/Q4115189"' in html
     positions = html[html.index('id="positions"'):html.index('id="events"')]
     assert "First Secretary" in positions and "1954-12" in positions and "Embassy of Testland" in positions

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 from flask import request
 
 from archivekg.site.render import facts, iris, sparql
@@ -136,6 +137,8 @@ def context(d: Description) -> dict:
         "types": facts.type_links(d, labels),
         "names": [v.value for v in d.values(AKG + "name")],
         "variants": [v.value for v in d.values(AKG + "nameVariant")],
+        "scripts": sorted((v.value, v.language) for v in d.values(AKG + "nameInScript")
+                          if isinstance(v, ox.Literal)),
         "written": [(sparql.text(r["name"]), sparql.integer(r["docs"])) for r in written],
         "positions": sorted(tenures.values(), key=lambda p: (p.start or "9999", p.tenure.label)),
         "events": sorted(grouped.values(), key=lambda e: (e.start or "9999", e.event.label)),

@@ -18,7 +18,7 @@ AKG = iris.ONTOLOGY_NS
 LABEL_PROPERTIES = (
     AKG + "name", AKG + "label", AKG + "title", "http://www.w3.org/2004/02/skos/core#prefLabel",
     "http://www.w3.org/2000/01/rdf-schema#label", "http://purl.org/dc/terms/title",
-    "https://schema.org/name", AKG + "decreeTitle", AKG + "positionTitle",
+    "http://schema.org/name", AKG + "decreeTitle", AKG + "positionTitle", AKG + "nameAsWritten",
 )
 _RANK = {p: i for i, p in enumerate(LABEL_PROPERTIES)}
 BATCH = 400
