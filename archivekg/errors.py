@@ -51,6 +51,11 @@ class MalformedValueError(SourceError):
     """A value (a date, a number, an identifier) is not well formed."""
 
 
+class UnexpectedFileError(SourceError):
+    """data/ holds something the build does not read (a folder where a file belongs, a file
+    of an unknown kind): it is refused rather than silently skipped."""
+
+
 class DuplicateIdError(SourceError):
     """The same id is defined twice."""
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
-from .errors import ConfigError
+from archivekg.errors import ConfigError
 
 # The project root when running from a checkout (data/, ontology/, ... beside the package).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +62,20 @@ SETTINGS: tuple[Setting, ...] = (
     # core of a two-core machine, where fewer processes compete for the cores (see
     # server/README.md for the figures).  Raise it where slow queries are common.
     Setting("QUERY_WORKERS", 1, "Query worker processes per server process.", int),
+    # Extra workers are forked only when every worker is held by a query that has run longer
+    # than a lookup, so lookups keep a lane while slow queries run (server/README.md).
+    Setting("QUERY_WORKERS_MAX", 5,
+            "Most query worker processes per server process, counting the extra ones forked "
+            "while slow queries hold the others.", int),
+    Setting("QUERY_MEMORY_MB", 512,
+            "Memory (MiB) one query may allocate in its worker before it is stopped.", int),
+    Setting("MAX_QUERY_BYTES", 512 * 1024,
+            "Longest SPARQL query or update text accepted, in bytes (UTF-8).", int),
+    Setting("QUERY_NETWORK_SANDBOX", True,
+            "Query workers cannot open network sockets (seccomp); only allowlisted SERVICE "
+            "queries run in a worker that can.", _bool),
+    Setting("VALIDATE_TIMEOUT", 60.0,
+            "Seconds POST /validate may spend on one request before it is stopped.", float),
     Setting("SERVICE_ALLOWLIST", [], "SERVICE endpoints a query may call (comma-separated IRIs).",
             _list),
     Setting("UPDATE_TOKEN", "",

@@ -17,8 +17,8 @@ the same bytes.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import datetime as dt
+import hashlib
 import itertools
 import json
 import random
@@ -31,7 +31,7 @@ from pathlib import Path
 
 import yaml
 
-from archivekg.build import texts
+from archivekg.pipeline import texts
 from archivekg.settings import PROJECT_ROOT
 
 KOREAN_FAMILY = ["Kim", "Ri", "Pak", "Choe", "Jeong", "Kang", "Cho", "Yun", "Jang", "Im", "Han",
@@ -244,7 +244,7 @@ class Registries:
                 made += 1
         # A few doubtful identifications, as curators record them (never merged).
         synthetic = [e for e in self.files["persons"] if not e.shipped]
-        for left, right in zip(synthetic[:40:4], synthetic[2:42:4]):
+        for left, right in zip(synthetic[:40:4], synthetic[2:42:4], strict=False):
             if left.id.split("-")[0] == right.id.split("-")[0]:
                 left.extra["possiblySameAs"] = right.id
                 left.extra["note"] = f"Perhaps the same person as {right.name}; not confirmed."
@@ -301,7 +301,7 @@ class Document:
         kept = [first]
         while True:
             subjects = {st.subject for st in kept}
-            values = {v for st in kept for value in st.claims.values()
+            values = {v for st in kept for value in st.claims.values() if not isinstance(value, dict)
                       for v in (value if isinstance(value, list) else [value])}
             missing = [st for st in self.statements if st.subject in values - subjects
                        and st.subject in {t[0] for t in self.things}]
@@ -369,7 +369,7 @@ class Generator:
             forms.append(written(others[1], rng, avoid=forms))
             doc.sentence(f"Also present were {forms[0]} and {forms[1]}.", meeting,
                          {"participant": [p.id for p in others]},
-                         dict(zip(forms, (p.id for p in others))))
+                         dict(zip(forms, (p.id for p in others), strict=False)))
         self.meetings.append((meeting, day))
         if kind != "Meeting" or rng.random() < 0.6:   # reports are made at meetings
             return
@@ -397,13 +397,13 @@ class Generator:
         else:
             doc.sentence(f"The {body_w} is preparing a secret resolution \"{title}\".", decree,
                          {"issuedBy": body.id, "legalStatus": "draft", "secret": True,
-                          "decreeTitle": title}, {body_w: body.id})
+                          "decreeTitle": {"en": title}}, {body_w: body.id})
         if rng.random() < 0.4:
             signers = self.reg.persons.draw(rng, rng.randint(1, 2))
             forms = [written(signers[0], rng)]
             forms += [written(p, rng, avoid=forms) for p in signers[1:]]
             doc.sentence(f"The resolution is signed by {' and '.join(forms)}.", decree,
-                         {"signedBy": [p.id for p in signers]}, dict(zip(forms, (p.id for p in signers))))
+                         {"signedBy": [p.id for p in signers]}, dict(zip(forms, (p.id for p in signers), strict=False)))
         if rng.random() < 0.3:
             doc.sentence(f"It provides for improving {subject} within {rng.randint(2, 12)} months.",
                          decree, {"provision": f"improving {subject}"})
@@ -586,6 +586,8 @@ class Generator:
                     lines.append(f"      {key}: {str(value).lower()}")
                 elif isinstance(value, int):
                     lines.append(f"      {key}: {value}")
+                elif isinstance(value, dict):     # texts by language: a YAML flow mapping
+                    lines.append(f"      {key}: {{" + ", ".join(f"{k}: {q(v)}" for k, v in value.items()) + "}")
                 else:
                     lines.append(f"      {key}: {q(value)}")
             # As curators do: a name is spelled out only where the text writes it otherwise

@@ -17,7 +17,7 @@ import os
 import platform
 import shutil
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> dict:
     release = (args.build / "current").resolve()
     args.work.mkdir(parents=True, exist_ok=True)
     lookup = urlencode({"query": run.LOOKUP.read_text(encoding="utf-8")})
-    report: dict = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    report: dict = {"date": datetime.now(UTC).isoformat(timespec="seconds"),
                     "machine": run.machine(), "build": str(release), "runs": []}
     children, urls = [], {}
     saved = os.environ.get("ARCHIVEKG_QUERY_WORKERS")

@@ -1,6 +1,6 @@
 """Gunicorn configuration for archivekg: ``gunicorn -c server/gunicorn.conf.py``.
 
-The values come from archivekg.web.gunicorn_config (the same ones `archivekg serve` uses)
+The values come from archivekg.endpoint.gunicorn_config (the same ones `archivekg serve` uses)
 and from the archivekg settings (ARCHIVEKG_* environment variables or ARCHIVEKG_CONFIG).
 Command-line options override this file (``--bind 0.0.0.0:8000``, ``--workers 4``), and
 two deployment knobs are read from the environment:
@@ -14,11 +14,11 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from archivekg import settings as _settings  # noqa: E402
-from archivekg.web import gunicorn_config as _gunicorn_config  # noqa: E402
+from archivekg import settings as _settings
+from archivekg.endpoint import gunicorn_config as _gunicorn_config
 
 _values = _settings.load()
-_default_workers = 1 if _values["UPDATE_TOKEN"] else 2
+_default_workers = 1 if _gunicorn_config.updates_enabled(_values) else 2
 
 globals().update(_gunicorn_config.options(
     _values,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from archivekg import settings as settings_module
-from archivekg.build.pipeline import build
-from archivekg.store import current_release, open_store
+from archivekg.release.make import build
+from archivekg.release.store import current_release, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 

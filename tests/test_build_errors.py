@@ -10,9 +10,16 @@ from pathlib import Path
 import pytest
 
 from archivekg import settings as settings_module
-from archivekg.build.pipeline import build
-from archivekg.errors import (DuplicateIdError, MalformedValueError, QuoteNotFoundError,
-                              SchemaError, SourceError, UnknownEntityError, YamlSyntaxError)
+from archivekg.errors import (
+    DuplicateIdError,
+    MalformedValueError,
+    QuoteNotFoundError,
+    SchemaError,
+    SourceError,
+    UnknownEntityError,
+    YamlSyntaxError,
+)
+from archivekg.release.make import build
 
 CASE = Path(__file__).parent / "mapping" / "cases" / "basic" / "data"
 ANNOTATIONS = "annotations/memo-test-1950.yaml"

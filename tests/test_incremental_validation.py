@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from archivekg import settings as settings_module
-from archivekg.build.pipeline import build
 from archivekg.errors import ValidationFailed
+from archivekg.release.make import build
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))

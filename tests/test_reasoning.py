@@ -17,7 +17,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import OWL, RDFS
 
-from archivekg.build.reasoning import ontology_files
+from archivekg.pipeline.reasoning import ontology_files
 
 ROOT = Path(__file__).resolve().parent.parent
 TRIVIAL = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual, RDFS.Class, OWL.Class}

@@ -15,10 +15,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from ..build.vocabulary import Vocabulary
-from .report import Source
-from .slices import Layout, Unit
-from .terms import AKG, OA
+from archivekg.pipeline.vocabulary import Vocabulary
+from archivekg.validation.report import Source
+from archivekg.validation.slices import Layout, Unit
+from archivekg.validation.terms import AKG, OA
 
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _SOURCE_FILE = ox.NamedNode(str(AKG.sourceFile))

@@ -19,17 +19,17 @@ the report with that of a full validation.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from .attribution import Attribution
-from .engine import _CorpusTexts, _Job, _validate, store_layout
-from .report import Report, Stored
-from .shapes import load as load_shapes
-from .slices import RDF_TYPE, Layout, corpus_slice, graph_slice, node_slices
-from .terms import AKGSH, to_rdflib
+from archivekg.validation.attribution import Attribution
+from archivekg.validation.engine import _CorpusTexts, _Job, _validate, store_layout
+from archivekg.validation.report import Report, Stored
+from archivekg.validation.shapes import load as load_shapes
+from archivekg.validation.slices import RDF_TYPE, Layout, corpus_slice, graph_slice, node_slices
+from archivekg.validation.terms import AKGSH, to_rdflib
 
 
 def validate_change(store: ox.Store, settings: dict, *, corpus, graphs: set[str],

@@ -13,30 +13,30 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF
 
-from ..build import reasoning
-from ..errors import ConfigError
-from . import inputs, paths
-from .attribution import Attribution
-from .parallel import default_workers, map_bounded
-from .report import Part, Report, Result
-from .shapes import ShapeLibrary, ScopedShapes
-from .shapes import load as load_shapes
-from .slices import Layout, Slice, Unit, corpus_slice, graph_slice, node_slices
-from .terms import AKG, AKGSH, SH, plain, to_rdflib
+from archivekg.errors import ConfigError
+from archivekg.namespaces import ENTITIES, INFERRED_INTERNAL, ONTOLOGY, graph_iri
+from archivekg.pipeline import reasoning
+from archivekg.validation import inputs, paths
+from archivekg.validation.attribution import Attribution
+from archivekg.validation.parallel import default_workers, map_bounded
+from archivekg.validation.report import Part, Report, Result
+from archivekg.validation.shapes import ScopedShapes, ShapeLibrary
+from archivekg.validation.shapes import load as load_shapes
+from archivekg.validation.slices import Layout, Slice, Unit, corpus_slice, graph_slice, node_slices
+from archivekg.validation.terms import AKG, AKGSH, SH, plain, to_rdflib
 
 INFERENCE = ("none", "rdfs", "owlrl")
 DEFAULT_INFERENCE = "owlrl"
 ENGINES = ("sparql", "pyshacl")
 DEFAULT_ENGINE = "sparql"
-INFERRED_INTERNAL = "urn:archivekg:inferred"     # where mappings/rules/entail/ write
 # The RDFS part of our entailment rules: subclass, subproperty, domain and range.
 RDFS_RULES = ("10-classes.ru", "20-properties.ru", "30-domain-range.ru")
 _TEXTS_QUERY = f"""SELECT ?g ?document ?text ?file WHERE {{ GRAPH ?g {{
@@ -98,8 +98,8 @@ def validate_bytes(data: bytes, fmt: str, settings: dict, *, inference: str = DE
 def store_layout(store: ox.Store, base: str, corpus=None, names=None) -> Layout:
     """``names``: the store's graph IRIs, when known (listing an on-disk store's 10,000 graphs
     takes half a second)."""
-    prefix = f"{base}graph/"
-    registry = f"{prefix}entities"
+    prefix = graph_iri(base, "")
+    registry = graph_iri(base, ENTITIES)
     units = []
     if names is None:
         names = [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
@@ -122,7 +122,7 @@ def _validate_loaded(loaded: inputs.Loaded, settings: dict, inference: str, text
                      workers: int | None, engine: str = DEFAULT_ENGINE) -> Report:
     # A dump of the built graph carries the ontology as a graph of its own: it is not data, and
     # its annotations (language-tagged definitions) are not judged as if they were.
-    ontology = f"{settings['BASE_IRI']}graph/ontology"
+    ontology = graph_iri(settings["BASE_IRI"], ONTOLOGY)
     units = [unit for unit in loaded.units if unit.graph != ontology]
     notes = []
     if len(units) < len(loaded.units):
@@ -253,8 +253,8 @@ def _compiled(store: ox.Store, layout: Layout, library: ShapeLibrary, texts, rep
     """Every scope by the compiled shapes, in the order of the pyshacl passes (per graph in
     layout order, per node, whole corpus), so that the same result is kept from the same
     pass; per-node results are given the unit of their focus node's home (slices.py)."""
-    from .change import _homes_of
-    from .sparql_engine import validate as validate_compiled
+    from archivekg.validation.change import _homes_of
+    from archivekg.validation.sparql_engine import validate as validate_compiled
 
     passes = {p.scope: p for p in validate_compiled(store, layout, library, texts, report.notes)}
     order = {unit.graph: index for index, unit in enumerate(layout.units)}
@@ -282,7 +282,7 @@ def _compiled_slices(jobs: list[_Job], library: ShapeLibrary, report: Report) ->
     a small store of its own: the per-graph pieces as named graphs, the per-node pieces'
     triples as one graph (results kept for the pieces' own nodes, as the pyshacl passes keep
     them), the whole-corpus piece alone."""
-    from .sparql_engine import validate as validate_compiled
+    from archivekg.validation.sparql_engine import validate as validate_compiled
 
     raw = []
     by_scope: dict[str, list[_Job]] = {}

@@ -15,15 +15,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import SourceError
-from ..rdfformats import FORMATS, known_extensions, name_for
-from .slices import Unit
+from archivekg import rdfsafety
+from archivekg.errors import SourceError
+from archivekg.rdfformats import BY_MEDIA_TYPE, FORMATS, known_extensions, name_for
+from archivekg.validation.slices import Unit
 
-MEDIA_TYPES = {
-    "text/turtle": "turtle", "application/x-turtle": "turtle", "application/n-triples": "ntriples",
-    "application/n-quads": "nquads", "application/trig": "trig", "application/ld+json": "jsonld",
-    "application/rdf+xml": "rdfxml",
-}
+MEDIA_TYPES = {media: fmt.name for media, fmt in BY_MEDIA_TYPE.items()}
 
 
 @dataclass
@@ -98,6 +95,7 @@ def _read_limited(path: Path, display: str, max_bytes: int) -> bytes:
 
 def _parse_into(store: ox.Store, data: bytes, fmt: str, display: str, graph: str, *,
                 base_iri: str | None) -> tuple[int, set]:
+    rdfsafety.check(data, fmt, file=display)
     default = ox.NamedNode(graph)
     quads, graphs = [], set()
     try:

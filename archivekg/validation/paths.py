@@ -7,12 +7,12 @@ A path is an IRI (rdflib.URIRef) or a tuple ``(kind, parts)``: ``("inverse", p)`
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import rdflib
 from rdflib.collection import Collection
 
-from .terms import SH
+from archivekg.validation.terms import SH
 
 _UNARY = {SH.inversePath: "inverse", SH.zeroOrMorePath: "zeroOrMore",
           SH.oneOrMorePath: "oneOrMore", SH.zeroOrOnePath: "zeroOrOne"}

@@ -18,9 +18,9 @@ from xml.etree import ElementTree as ET
 import rdflib
 from rdflib.namespace import RDF, XSD
 
-from ..errors import ValidationFailed
-from . import paths
-from .terms import AKGSH, PREFIXES, SH, Namer, term_json
+from archivekg.errors import ValidationFailed
+from archivekg.validation import paths
+from archivekg.validation.terms import AKGSH, PREFIXES, SH, Namer, term_json
 
 SEVERITIES = ("Violation", "Warning", "Info")
 FORMATS = ("text", "turtle", "json", "junit")
@@ -84,7 +84,7 @@ class Stored(NamedTuple):
     blob: bytes                      # the pickled Result
 
     @classmethod
-    def of(cls, result: Result) -> "Stored":
+    def of(cls, result: Result) -> Stored:
         return cls(result.scope, result.graph, result.focus.n3(), result.severity,
                    pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
 

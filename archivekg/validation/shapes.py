@@ -22,8 +22,8 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import OWL, RDF
 
-from ..errors import ConfigError
-from .terms import AKGSH, SH
+from archivekg.errors import ConfigError
+from archivekg.validation.terms import AKGSH, SH
 
 SCOPES = (AKGSH.PerNode, AKGSH.PerGraph, AKGSH.WholeCorpus)
 _SHAPE_TYPES = (SH.NodeShape, SH.PropertyShape)

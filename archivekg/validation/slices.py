@@ -18,8 +18,8 @@ there); the engine keeps only the results about the pass's own nodes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 import pyoxigraph as ox
 

@@ -27,11 +27,11 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDFS
 
-from .compile import Check, Context, Program, compile_shapes
-from .compile.literals import NOT_A_STRING, Corrections, pair_fails
-from .shapes import ScopedShapes, ShapeLibrary
-from .slices import Layout, Slice
-from .terms import AKGSH, SH, to_rdflib
+from archivekg.validation.compile import Check, Context, Program, compile_shapes
+from archivekg.validation.compile.literals import NOT_A_STRING, Corrections, pair_fails
+from archivekg.validation.shapes import ScopedShapes, ShapeLibrary
+from archivekg.validation.slices import Layout, Slice
+from archivekg.validation.terms import AKGSH, SH, to_rdflib
 
 _PROGRAMS: dict = {}
 _SUBCLASS = f"<{RDFS.subClassOf}>"
@@ -129,10 +129,11 @@ def _writable(store: ox.Store) -> bool:
 @contextmanager
 def _texts_added(store: ox.Store, layout: Layout, texts, notes: list):
     """Each document's text as rdf:value in its graph, for the per-graph shapes."""
+    # Every graph's texts in one query (engine.py asks one graph at a time).
+    from archivekg.validation.engine import _TEXTS_QUERY
+
     added = []
     rows: dict = {}
-    from .engine import _TEXTS_QUERY     # every graph's texts at once (engine asks one graph at a time)
-
     for row in store.query(_TEXTS_QUERY):
         rows.setdefault(row["g"].value, []).append((row["document"], row["text"], row["file"]))
     for unit in layout.units:
@@ -316,5 +317,5 @@ def _substitute(message: str, values: dict, terms: _Terms) -> str:
         try:
             message = re.sub(pattern, text, message)
         except re.error:                 # pySHACL fails here; the text is put as it is
-            message = re.sub(pattern, lambda _: text, message)
+            message = re.sub(pattern, lambda _, text=text: text, message)
     return message

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask
 
-from .. import settings as settings_module
-from . import access_log, cors, errors, protocol, service
-from .backend import install
+from archivekg import settings as settings_module
+from archivekg import site
+from archivekg.endpoint import access_log, cors, errors, protocol, security_headers, service
+from archivekg.endpoint.backend import install
+from archivekg.web.validate import blueprint as validation_blueprint
 
 
 def create_app(config: Mapping[str, Any] | None = None, *, config_file: str | None = None) -> Flask:
@@ -30,12 +33,10 @@ def create_app(config: Mapping[str, Any] | None = None, *, config_file: str | No
     errors.register(app)
     access_log.register(app)
     cors.register(app)
+    security_headers.register(app)
     app.register_blueprint(protocol.bp)
     app.register_blueprint(service.bp)
-    # Imported here: the Linked Data layer builds on this package's modules.
-    from .. import linkeddata
-    from ..validation.http import blueprint as validation_blueprint
-    linkeddata.register(app)
+    site.register(app)
     app.register_blueprint(validation_blueprint)
     return app
 

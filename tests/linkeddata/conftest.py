@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from archivekg import settings as settings_module
-from archivekg.build.pipeline import build
-from archivekg.store import current_release
+from archivekg.release.make import build
+from archivekg.release.store import current_release
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "corpus"
@@ -124,7 +124,7 @@ def start_server(folder: Path, values: dict) -> Server:
     log_path = folder / f"server-{port}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "archivekg.web.command", "--host", "127.0.0.1", "--port", str(port),
+            [sys.executable, "-m", "archivekg.cli.serve", "--host", "127.0.0.1", "--port", str(port),
              "--workers", "1"],
             stdout=log, stderr=subprocess.STDOUT, env=env, cwd=str(ROOT), start_new_session=True)
     server = Server(process, port, log_path, values["BASE_IRI"],

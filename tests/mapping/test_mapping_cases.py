@@ -14,7 +14,7 @@ import rdflib
 from rdflib.compare import graph_diff, to_isomorphic
 
 from archivekg import settings as settings_module
-from archivekg.build.pipeline import build
+from archivekg.release.make import build
 
 CASES = sorted(p for p in (Path(__file__).parent / "cases").iterdir() if p.is_dir())
 COMPARED = ("graph/entities",)  # besides each document's own graph
@@ -24,7 +24,7 @@ def _graphs(path: Path, base: str) -> dict[str, rdflib.Graph]:
     dataset = rdflib.Dataset()
     dataset.parse(path, format="nquads")
     graphs = {}
-    for context in dataset.contexts():
+    for context in dataset.graphs():
         name = str(context.identifier)
         if name.startswith(base + "graph/") and not name.endswith(("/inferred", "/ontology")):
             graphs[name] = to_isomorphic(context)

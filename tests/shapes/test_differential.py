@@ -14,12 +14,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from test_cases import _cases, _read_case
 
 from archivekg import settings as settings_module
-from archivekg.build.pipeline import build
+from archivekg.release.make import build
 from archivekg.validation import engine, paths
-
-from test_cases import _cases, _read_case
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from archivekg import settings as settings_module
-from archivekg.build.pipeline import build
 from archivekg.errors import ValidationFailed
-from archivekg.store import current_release, open_store
+from archivekg.release.make import build
+from archivekg.release.store import current_release, open_store
 from archivekg.validation.engine import validate_store
 
 MEMO = "memo-byakov-1954-12-20"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from archivekg.store import current_release
+from archivekg.release.store import current_release
 from archivekg.validation.engine import validate_store
 
 

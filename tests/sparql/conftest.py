@@ -1,4 +1,4 @@
-"""Fixtures that run the real endpoint: `python -m archivekg.web.command` (gunicorn) on
+"""Fixtures that run the real endpoint: `python -m archivekg.cli.serve` (gunicorn) on
 127.0.0.1 on a free port, as a separate process, stopped at the end of the session."""
 
 from __future__ import annotations
@@ -158,7 +158,7 @@ def start_server(tmp: Path, *, files=(), settings=None, workers: int = 1,
     port = free_port()
     settings = {"LOG_LEVEL": "INFO", **(settings or {})}
     log_path = tmp / f"server-{port}.log"
-    command = [sys.executable, "-m", "archivekg.web.command", "--host", "127.0.0.1",
+    command = [sys.executable, "-m", "archivekg.cli.serve", "--host", "127.0.0.1",
                "--port", str(port), "--workers", str(workers), *map(str, files)]
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from SPARQLWrapper import (GET, JSON, POST, POSTDIRECTLY, RDFXML, TURTLE, URLENCODED, XML,
-                           SPARQLWrapper)
+from SPARQLWrapper import GET, JSON, POST, POSTDIRECTLY, RDFXML, TURTLE, URLENCODED, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from .conftest import EX

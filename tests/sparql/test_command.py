@@ -12,12 +12,22 @@ import rdflib
 
 from archivekg import settings as settings_module
 
-from .conftest import (DATA, EX, SAMPLE, UPDATE_TOKEN, Server, wait_healthy, clean_environ, free_port,
-                       make_release, start_server)
+from .conftest import (
+    DATA,
+    EX,
+    SAMPLE,
+    UPDATE_TOKEN,
+    Server,
+    clean_environ,
+    free_port,
+    make_release,
+    start_server,
+    wait_healthy,
+)
 
 
 def run_serve(args, settings=None, timeout=60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "archivekg.web.command", "--port", str(free_port()), *args],
+    return subprocess.run([sys.executable, "-m", "archivekg.cli.serve", "--port", str(free_port()), *args],
                           env=clean_environ(settings or {}), capture_output=True, text=True, timeout=timeout)
 
 
@@ -74,7 +84,7 @@ def every_format(tmp_path_factory):
     files = []
     for name, fmt in (("g1.ttl", "turtle"), ("g1.nt", "nt"), ("g1.jsonld", "json-ld"), ("g1.rdf", "xml")):
         path = folder / name
-        plain.serialize(path, format=fmt)
+        plain.serialize(path, format=fmt, encoding="utf-8")
         files.append(path)
     quads = folder / "all.nq"
     ds.serialize(quads, format="nquads")

@@ -11,10 +11,10 @@ import json
 from collections import Counter
 
 import pytest
-
-from archivekg.query_command import run_query
-
 from test_competency import QUERIES, normalise
+
+from archivekg.cli.query import run_query
+
 from .conftest import start_server
 
 

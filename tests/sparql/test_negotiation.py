@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from archivekg.web import formats
-from archivekg.web.negotiation import MediaRange, choose, parse_accept
+from archivekg import rdfformats as formats
+from archivekg.endpoint.negotiation import MediaRange, choose, parse_accept
 
 
 def test_parse_accept():

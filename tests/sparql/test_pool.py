@@ -9,15 +9,15 @@ import time
 import pyoxigraph as ox
 import pytest
 
-from archivekg.web.pool import PoolBusy, QueryPool, QueryTimeout, StoreUnavailable
+from archivekg.endpoint.pool import PoolBusy, QueryPool, QueryTimeout, StoreUnavailable
+from archivekg.endpoint.worker import QueryRequest
 
 EX = "http://example.org/"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
-def query_args(text: str) -> dict:
-    return {"query": text, "union": True, "default_graph": None, "named_graphs": None,
-            "results_format": "json", "graph_format": "turtle", "max_results": 1000, "prefixes": {}}
+def query_args(text: str) -> QueryRequest:
+    return QueryRequest(query=text, results_format="json", graph_format="turtle", max_results=1000)
 
 
 @pytest.fixture()
@@ -39,22 +39,22 @@ def test_timeout_kills_and_replaces(pool):
     pool.start()
     started = time.monotonic()
     with pytest.raises(QueryTimeout):
-        pool.call("query", query_args(RUNAWAY), timeout=1.0, queue_timeout=1.0)
+        pool.call(query_args(RUNAWAY), timeout=1.0, queue_timeout=1.0)
     assert time.monotonic() - started < 3.0
     assert pool.status() == {"workers": 1, "idle": 1, "missing": 0}
-    status, details, body = pool.call("query", query_args("ASK { ?s ?p ?o }"), timeout=5, queue_timeout=1)
-    assert (status, body) == ("ok", b'{"head":{},"boolean":true}')
+    reply = pool.call(query_args("ASK { ?s ?p ?o }"), timeout=5, queue_timeout=1)
+    assert (reply.ok, reply.body) == (True, b'{"head":{},"boolean":true}')
 
 
 def test_busy_when_every_worker_stays_busy(pool):
     pool.start()
     outcome = []
     runaway = threading.Thread(target=lambda: outcome.append(
-        _raises(lambda: pool.call("query", query_args(RUNAWAY), timeout=2.0, queue_timeout=1.0))))
+        _raises(lambda: pool.call(query_args(RUNAWAY), timeout=2.0, queue_timeout=1.0))))
     runaway.start()
     time.sleep(0.3)
     with pytest.raises(PoolBusy):
-        pool.call("query", query_args("ASK {}"), timeout=5, queue_timeout=0.5)
+        pool.call(query_args("ASK {}"), timeout=5, queue_timeout=0.5)
     runaway.join()
     assert outcome == [QueryTimeout]
 
@@ -69,12 +69,12 @@ def _raises(call):
 
 def test_renew_serves_the_changed_data(store, pool):
     ask = query_args(f"ASK {{ <{EX}new> ?p ?o }}")
-    assert pool.call("query", ask, timeout=5, queue_timeout=1)[2].endswith(b"false}")
+    assert pool.call(ask, timeout=5, queue_timeout=1).body.endswith(b"false}")
     with pool.fork_lock:
         store.add(ox.Quad(ox.NamedNode(EX + "new"), ox.NamedNode(EX + "p"), ox.Literal("x")))
-    assert pool.call("query", ask, timeout=5, queue_timeout=1)[2].endswith(b"false}")   # old copy
+    assert pool.call(ask, timeout=5, queue_timeout=1).body.endswith(b"false}")   # old copy
     pool.renew()
-    assert pool.call("query", ask, timeout=5, queue_timeout=1)[2].endswith(b"true}")
+    assert pool.call(ask, timeout=5, queue_timeout=1).body.endswith(b"true}")
 
 
 def test_a_store_that_cannot_open():
@@ -87,8 +87,8 @@ def test_a_store_that_cannot_open():
 
 
 def test_syntax_error_keeps_the_worker(pool):
-    status, details, _ = pool.call("query", query_args("SELECT ?x WHERE { ?x }"), timeout=5, queue_timeout=1)
-    assert status == "error"
-    assert details["code"] == "syntax-error"
-    assert details["position"]["line"] == 1
+    reply = pool.call(query_args("SELECT ?x WHERE { ?x }"), timeout=5, queue_timeout=1)
+    assert not reply.ok
+    assert reply.code == "syntax-error"
+    assert reply.meta["position"]["line"] == 1
     assert pool.status()["workers"] == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from archivekg.web.query_text import inspect
+from archivekg.endpoint.query_text import inspect
 
 
 @pytest.mark.parametrize("text,form", [

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import rdflib
 
-from .core import Check, Compiler, Context
-from .model import CompileError, Reader
-from .sparql import prefix_block
+from archivekg.validation.compile.core import Check, Compiler, Context
+from archivekg.validation.compile.model import CompileError, Reader
+from archivekg.validation.compile.sparql import prefix_block
 
 __all__ = ["CompileError", "Check", "Context", "Program", "compile_shapes"]
 

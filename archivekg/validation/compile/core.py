@@ -10,17 +10,17 @@ each check renders its query from it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import rdflib
 from rdflib.namespace import RDF, RDFS, XSD
 
-from .. import paths
-from ..terms import SH
-from . import sparql
-from .literals import CANONICAL_INTEGER, Corrections, Test, sparql_string
-from .model import CompileError, Constraint, Shape
+from archivekg.validation import paths
+from archivekg.validation.compile import sparql
+from archivekg.validation.compile.literals import CANONICAL_INTEGER, Corrections, Test, sparql_string
+from archivekg.validation.compile.model import CompileError, Constraint, Shape
+from archivekg.validation.terms import SH
 
 G = "?__akg_g"
 _NODE_KINDS = {
@@ -299,8 +299,8 @@ class Compiler:
     # the rows that break it: tests of the value alone are FILTER expressions; what needs
     # other triples (a class, the values of a nested shape, counts) is a scan joined by
     # hash, or subtracted with MINUS, never a lookup per row.
-    def _violating(self, rel: "_Relation", shape: Shape, parameter, rule, ctx: Context,
-                   names: _Names) -> "_Relation":
+    def _violating(self, rel: _Relation, shape: Shape, parameter, rule, ctx: Context,
+                   names: _Names) -> _Relation:
         """The rows of ``rel`` whose node breaks ``parameter`` with ``rule``."""
         expression = self._expression(shape, parameter, rule, rel.node, ctx, rel.sources)
         if expression is not None:
@@ -322,7 +322,7 @@ class Compiler:
             return found
         raise CompileError(shape.node, f"{parameter} has no SPARQL form")
 
-    def _conforming(self, rel: "_Relation", shape: Shape, ctx: Context, names: _Names) -> "_Relation":
+    def _conforming(self, rel: _Relation, shape: Shape, ctx: Context, names: _Names) -> _Relation:
         if self._plain(shape):
             return rel.where(self._conforms(shape, rel.node, ctx, rel.sources))
         nodes = self._node_set(shape, rel.node, ctx)
@@ -351,7 +351,7 @@ class Compiler:
                 return None
         return pieces[0] if len(pieces) == 1 else f"{{ SELECT DISTINCT {_graph_var(ctx)}{var} WHERE {{ {' '.join(pieces)} }} }}"
 
-    def _nonconforming(self, rel: "_Relation", shape: Shape, ctx: Context, names: _Names) -> "_Relation":
+    def _nonconforming(self, rel: _Relation, shape: Shape, ctx: Context, names: _Names) -> _Relation:
         """The rows of ``rel`` whose node does not conform to ``shape`` (may repeat rows)."""
         if shape.sparql:
             raise CompileError(shape.node, "a shape with SPARQL constraints cannot be used in "
@@ -381,8 +381,8 @@ class Compiler:
         return _Relation(" UNION ".join("{ " + part.text + " }" for part in parts), rel.node, rel.variables,
                          rel.sources)
 
-    def _property_parts(self, rel: "_Relation", shape: Shape, constraint: Constraint, ctx: Context,
-                        names: _Names) -> list["_Relation"]:
+    def _property_parts(self, rel: _Relation, shape: Shape, constraint: Constraint, ctx: Context,
+                        names: _Names) -> list[_Relation]:
         """The rows of ``rel`` whose node, through the path of ``shape``, breaks ``constraint``."""
         parameter, path = constraint.parameter, _path(shape.path)
         if parameter in (SH.minCount, SH.maxCount):
@@ -507,13 +507,13 @@ class _Relation:
     variables: list
     sources: frozenset | None            # the predicates whose values the node may be (None: any)
 
-    def where(self, expression: str) -> "_Relation":
+    def where(self, expression: str) -> _Relation:
         return _Relation(f"{self.text} FILTER({expression})", self.node, self.variables, self.sources)
 
-    def minus(self, group: str) -> "_Relation":
+    def minus(self, group: str) -> _Relation:
         return _Relation(f"{self.text} MINUS {group}", self.node, self.variables, self.sources)
 
-    def join(self, group: str, node: str, sources) -> "_Relation":
+    def join(self, group: str, node: str, sources) -> _Relation:
         return _Relation(f"{self.text} {group}", node, self.variables + [node], sources)
 
 

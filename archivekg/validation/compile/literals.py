@@ -21,7 +21,7 @@ from decimal import Decimal
 import rdflib
 from rdflib.namespace import RDF, RDFS, XSD
 
-from . import regex
+from archivekg.validation.compile import regex
 
 STRING_TYPES = (str(XSD.string), str(RDF.langString))
 # Literals that the SPARQL forms do not decide alone: all but strings.

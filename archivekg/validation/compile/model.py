@@ -13,9 +13,9 @@ import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
-from ...errors import ConfigError
-from .. import paths
-from ..terms import SH
+from archivekg.errors import ConfigError
+from archivekg.validation import paths
+from archivekg.validation.terms import SH
 
 # Parameters whose value never changes which results a shape reports.
 _ANNOTATIONS = {SH.name, SH.description, SH.message, SH.severity, SH.order, SH.group, SH.defaultValue}
@@ -70,10 +70,10 @@ class Shape:
     path: object | None                  # paths.read form; None for a node shape
     targets: list[Target]
     constraints: list[Constraint]
-    properties: list["Shape"]            # sh:property
+    properties: list[Shape]            # sh:property
     severity: str
     message: str | None
-    sparql: list["Select"] = field(default_factory=list)
+    sparql: list[Select] = field(default_factory=list)
 
     @property
     def is_property(self) -> bool:

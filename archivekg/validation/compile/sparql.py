@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import CompileError
+from archivekg.validation.compile.model import CompileError
 
 _LEXER = re.compile(r"""
     (?P<comment>\#[^\n]*)

@@ -1,0 +1,44 @@
+"""The command line: ``archivekg build | query | validate | serve``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from archivekg import __version__
+from archivekg.errors import ArchiveKGError
+
+
+class _Group(click.Group):
+    """Turns user mistakes (ArchiveKGError) into one clear line and their exit code."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ArchiveKGError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="archivekg")
+def main() -> None:
+    """archivekg: a knowledge graph of archival documents."""
+
+
+def _register() -> None:
+    # Commands live beside what they drive; importing them here keeps `archivekg --help` complete.
+    from archivekg.cli.build import build
+    from archivekg.cli.query import query
+    from archivekg.cli.serve import serve
+    from archivekg.cli.validate import validate
+
+    main.add_command(build)
+    main.add_command(query)
+    main.add_command(serve)
+    main.add_command(validate)
+
+
+_register()
+

@@ -1,0 +1,83 @@
+"""`archivekg serve [FILE...]`: the SPARQL endpoint on this machine, served by gunicorn.
+
+Without FILE it serves the current build; with files (Turtle, N-Triples, N-Quads, TriG,
+JSON-LD, RDF/XML) it serves those instead.  ``python -m archivekg.cli.serve`` runs the
+same command without the rest of the CLI.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from gunicorn.app.base import BaseApplication
+
+from archivekg.endpoint import gunicorn_config
+from archivekg.errors import ArchiveKGError, ConfigError
+from archivekg.web.app import create_app
+
+DEFAULT_WORKERS = 2
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+              help="TCP port to listen on.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help=f"Server processes [default: {DEFAULT_WORKERS}; 1 when updates are enabled]. "
+                   "Each runs QUERY_WORKERS query processes.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="TOML file with settings (see `archivekg.settings`).")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+def serve(host: str, port: int, workers: int | None, config_file: str | None, files: tuple[str, ...]):
+    """Serve the SPARQL endpoint, for the current build or for the RDF FILES given."""
+    overrides = {"SERVE_FILES": list(files)} if files else None
+    app = create_app(overrides, config_file=config_file)
+    settings = app.config
+    engine = app.extensions["archivekg"]
+    updates = gunicorn_config.updates_enabled(settings)
+    if workers is None:
+        workers = 1 if updates else DEFAULT_WORKERS
+    elif updates and workers > 1:
+        raise ConfigError("updates are enabled (UPDATE_TOKEN) and each server process holds its own "
+                          "copy of the files: run with --workers 1")
+    # Parse the files (or find the build) now, so that a mistake stops us before serving.
+    engine.source.prepare()
+
+    display_host = f"[{host}]" if ":" in host else host
+    url = f"http://{display_host}:{port}/sparql"
+
+    def when_ready(server) -> None:
+        click.echo(f"archivekg: serving {engine.source.describe()} at {url} "
+                   f"({workers} process{'es' if workers > 1 else ''}; Ctrl-C to stop)")
+        sys.stdout.flush()
+
+    options = gunicorn_config.options(settings, bind=f"{display_host}:{port}", workers=workers)
+    options["when_ready"] = when_ready
+    _Gunicorn(app, options).run()
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, app, options):
+        self.application, self.options = app, options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            if key in self.cfg.settings:     # settings differ between gunicorn versions
+                self.cfg.set(key, value)
+
+    def load(self):
+        return self.application
+
+
+def main() -> None:
+    try:
+        serve(standalone_mode=True)
+    except ArchiveKGError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()

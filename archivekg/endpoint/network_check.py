@@ -1,0 +1,73 @@
+"""Where a query or update would reach the network, read by a full SPARQL parser.
+
+Query workers are sealed off the network (sandbox.py).  The two operations that need it
+pass through here first, in the worker, under the time and memory limits:
+
+- a query whose SERVICE endpoints are all allowlisted runs in an unsealed worker, and only
+  when this parser and the endpoint's scanner (query_text.py) find the same endpoints;
+- an update (token holders, served files only) is applied by the serving process after a
+  dry run, and is refused when this parser finds a LOAD or a SERVICE not allowlisted.
+
+rdflib's parser is a second, independent reading: it agrees with Oxigraph on the known
+traps (``SERVICE:x``, ``SERVICE SILENT:x``, ``LOAD:x``, escapes, comments, case), and where
+the two readings differ or rdflib cannot read the text, the request is refused.  Only the
+prologue and the prefixed names are translated: rdflib's full algebra translation recurses
+without end on nested SERVICE groups.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+
+class Unchecked(Exception):
+    """The text could not be read by the checking parser; the caller refuses it."""
+
+
+@dataclass
+class Targets:
+    services: list[str | None] = field(default_factory=list)   # None: a variable endpoint
+    loads: list[str] = field(default_factory=list)
+
+
+def targets(text: str, *, update: bool) -> Targets:
+    from rdflib.plugins.sparql import algebra, parser
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import URIRef, Variable
+
+    try:
+        if update:
+            tree = parser.parseUpdate(text)
+            parts, prologue = [], None
+            for declared, request in zip(tree.prologue, tree.request or [], strict=False):
+                prologue = algebra.translatePrologue(declared, None, None, prologue)
+                parts.append(algebra.traverse(
+                    request, visitPost=functools.partial(algebra.translatePName, prologue=prologue)))
+        else:
+            tree = parser.parseQuery(text)
+            prologue = algebra.translatePrologue(tree[0], None, None)
+            parts = [algebra.traverse(
+                tree[1], visitPost=functools.partial(algebra.translatePName, prologue=prologue))]
+    except RecursionError:
+        raise Unchecked("it nests too deeply to be checked") from None
+    except Exception as exc:   # pyparsing's ParseException, an undeclared prefix, ...
+        raise Unchecked(str(exc).splitlines()[0][:300]) from None
+
+    found = Targets()
+    stack: list = list(parts)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                term = node.get("term")
+                found.services.append(str(term) if isinstance(term, URIRef) else None
+                                      if isinstance(term, Variable) else str(term))
+            elif node.name == "Load":
+                found.loads.append(str(node.get("iri")))
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple)):
+            stack.extend(node)
+        elif hasattr(node, "asList") and not isinstance(node, str):
+            stack.extend(node.asList())
+    return found

@@ -1,0 +1,99 @@
+"""Names of things for people: the best label of each IRI, fetched in one query per page.
+
+Labels are chosen in a fixed order of preference, from the most specific property of our
+vocabulary to the general ones of other vocabularies; a thing without any label is shown
+by a readable form of its IRI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from archivekg.site.render import iris, sparql
+
+AKG = iris.ONTOLOGY_NS
+LABEL_PROPERTIES = (
+    AKG + "name", AKG + "label", AKG + "title", "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2000/01/rdf-schema#label", "http://purl.org/dc/terms/title",
+    "http://schema.org/name", AKG + "decreeTitle", AKG + "positionTitle", AKG + "nameAsWritten",
+)
+_RANK = {p: i for i, p in enumerate(LABEL_PROPERTIES)}
+BATCH = 400
+
+
+@dataclass(frozen=True)
+class Link:
+    iri: str
+    label: str
+    href: str | None
+    labelled: bool          # False when the label is only a form of the IRI
+
+    @property
+    def compact(self) -> str:
+        return iris.compact(self.iri)
+
+
+def fetch(iri_values: Iterable[str]) -> dict[str, str]:
+    """The preferred label of each IRI that has one."""
+    wanted = sorted({i for i in iri_values if i})
+    best: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(wanted), BATCH):
+        chunk = wanted[start:start + BATCH]
+        rows = sparql.select(
+            f"SELECT ?x ?p ?l WHERE {{ {sparql.values('x', chunk)} {sparql.values('p', LABEL_PROPERTIES)} "
+            "?x ?p ?l FILTER(isLITERAL(?l)) }")
+        for row in rows:
+            key, rank, value = row["x"].value, _RANK[row["p"].value], row["l"].value
+            if key not in best or (rank, value) < best[key]:
+                best[key] = (rank, value)
+    return {key: value for key, (_, value) in best.items()}
+
+
+def fallback(iri: str) -> str:
+    if iris.id_path(iri) is not None:
+        return iris.id_path(iri)
+    if iris.graph_name(iri) is not None:
+        return "graph " + iris.graph_name(iri)
+    if iri.startswith((AKG, iris.SHAPES_NS)):
+        return iris.humanize(iris.local_name(iri))
+    return iris.compact(iri)
+
+
+def readable(iri: str) -> bool:
+    """Whether the fallback of ``iri`` reads as words rather than as an identifier."""
+    return iri.startswith(AKG) or iris.graph_name(iri) is not None
+
+
+class Labels:
+    """Collects the IRIs a page shows, then resolves all their labels at once."""
+
+    def __init__(self):
+        self._wanted: set[str] = set()
+        self._known: dict[str, str] | None = None
+
+    def want(self, *terms) -> None:
+        for term in terms:
+            if isinstance(term, ox.NamedNode):
+                self._wanted.add(term.value)
+            elif isinstance(term, str):
+                self._wanted.add(term)
+
+    def resolve(self) -> Labels:
+        self._known = fetch(self._wanted)
+        return self
+
+    def label(self, iri: str) -> str:
+        if self._known is None:
+            self.resolve()
+        return self._known.get(iri) or fallback(iri)
+
+    def link(self, term) -> Link:
+        value = term.value if isinstance(term, ox.NamedNode) else str(term)
+        if self._known is None:
+            self.resolve()
+        known = self._known.get(value)
+        return Link(value, known or fallback(value), iris.href(value),
+                    known is not None or readable(value))

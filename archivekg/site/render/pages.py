@@ -1,0 +1,101 @@
+"""What every blueprint of this package shares: templates, assets, the HTML error page,
+the security headers of pages, and facts about the served release."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, current_app, render_template, request
+
+from archivekg.endpoint.backend import backend
+from archivekg.endpoint.errors import ApiError, error_response
+from archivekg.endpoint.negotiation import choose
+from archivekg.namespaces import LICENSE
+
+HERE = Path(__file__).resolve().parent.parent     # archivekg/site: templates/ and static/
+HTML = "text/html"
+HTML_TYPES = (HTML, "application/xhtml+xml")
+
+# Pages run no inline script or style, so the policy can forbid both: a label that slipped
+# through escaping would still not run.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; "
+                           "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+                           "form-action 'self'; frame-ancestors 'none'")
+
+assets = Blueprint("ld_assets", __name__, static_folder=str(HERE / "static"),
+                   static_url_path="/assets")
+
+
+def blueprint(name: str) -> Blueprint:
+    bp = Blueprint(name, __name__, template_folder=str(HERE / "templates"))
+    bp.register_error_handler(ApiError, render_error)
+    return bp
+
+
+def prefers_html() -> bool:
+    kind = choose(request.headers.get("Accept"), ("application/json", HTML, "text/plain"),
+                  media_types=lambda t: (t,))
+    return kind == HTML
+
+
+def render_error(error: ApiError) -> Response:
+    """The shared error answer; browsers get it as a page of this site."""
+    if not prefers_html():
+        return error_response(error)
+    response = page("error.html", status=error.status, error=error, payload=error.payload())
+    response.headers.update(error.headers)
+    response.vary.add("Accept")
+    return response
+
+
+def page(template: str, *, status: int = 200, **context: Any) -> Response:
+    response = Response(render_template(template, **context), status=status, mimetype=HTML)
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+# -- the served release ----------------------------------------------------------------
+
+def served_release() -> Path | None:
+    """The release folder the query workers read, or None when files are served."""
+    engine = backend()
+    if engine.source.kind != "build":
+        return None
+    engine.pool()            # finds the release (or answers 503 when there is none)
+    return Path(engine.source.describe())
+
+
+def manifest() -> dict | None:
+    return backend().source.manifest()
+
+
+def license_iri() -> str:
+    found = manifest()
+    return (found or {}).get("license") or LICENSE
+
+
+_cache: dict[tuple, Any] = {}
+_cache_lock = threading.Lock()
+
+
+def cached(name: str, compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per release: a built release never changes.  Served files can
+    be updated, so nothing is cached for them."""
+    release = served_release()
+    if release is None:
+        return compute()
+    key = (str(release), current_app.config["BASE_IRI"], name)
+    with _cache_lock:
+        if key in _cache:
+            return _cache[key]
+    value = compute()
+    with _cache_lock:
+        for old in [k for k in _cache if k[0] != key[0]]:
+            del _cache[old]
+        _cache[key] = value
+    return value

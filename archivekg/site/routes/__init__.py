@@ -1,0 +1,1 @@
+"""The site's routes: one blueprint per concern."""

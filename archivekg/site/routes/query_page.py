@@ -1,0 +1,57 @@
+"""The query page: a SPARQL editor with the prefixes preset, the example queries, the
+results as a table, and links to the same results in every format of the endpoint.
+
+It works without JavaScript: the form is sent to this page, which runs the query through
+the endpoint's worker pool (same time limit) and renders the table.  query.js only adds
+Ctrl+Enter, and POST for queries too long for a link.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import request, url_for
+
+from archivekg import rdfformats as formats
+from archivekg.endpoint.errors import ApiError
+from archivekg.endpoint.protocol import check_length
+from archivekg.site.render import examples, pages, sparql
+from archivekg.site.render.values import view
+
+bp = pages.blueprint("query_page")
+
+SHOWN_ROWS = 1000
+STARTER = "SELECT ?s ?p ?o WHERE {\n  ?s ?p ?o\n}\nLIMIT 20\n"
+
+
+def _downloads(text: str, kind: str) -> list[tuple[str, str]]:
+    table = formats.GRAPHS if kind == "graph" else formats.RESULTS
+    endpoint = url_for("sparql.sparql")
+    return [(fmt.label, f"{endpoint}?{urlencode({'query': text, 'format': fmt.name})}") for fmt in table]
+
+
+@bp.route("/query", methods=["GET", "POST"])
+def query():
+    text = request.values.get("query")
+    context = {"title": "Query", "query_text": text if text is not None else sparql.user_prologue() + "\n" + STARTER,
+               "examples": [(e, url_for("query_page.query", query=e.query)) for e in examples.all_examples()],
+               "result": None, "error": None, "shown_rows": SHOWN_ROWS}
+    status = 200
+    if text is not None and text.strip():
+        try:
+            check_length(text, "query")
+            variables, rows, truncated, kind = sparql.select_raw(text, limit=SHOWN_ROWS)
+            context["result"] = {
+                "variables": variables,
+                "rows": [[view(row.get(v)) if row.get(v) is not None else None for v in variables]
+                         for row in rows],
+                "truncated": truncated, "kind": kind, "count": len(rows),
+                "downloads": _downloads(text, kind),
+            }
+        except ApiError as error:
+            if error.status >= 500 and error.code not in ("query-timeout", "busy", "memory-limit"):
+                raise
+            context["error"] = error
+            status = error.status
+    return pages.page("query.html", status=status, **context)
+
