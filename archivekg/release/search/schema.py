@@ -1,0 +1,65 @@
+"""The full-text index's fields and its analyzer (Tantivy).
+
+One Tantivy document per hit: an entity (person, organization, group, place, event,
+decree, document), a statement (the quote of one annotation statement) or a passage of a
+document's text.  Every facet is a field of the hit, so that a search, its facet counts and
+an index page are each one query.  Text fields are read by one analyzer (words split on
+anything that is not a letter or digit, lower case, accents folded): "Kim Il-sŏng" gives
+kim, il, song.  Names in other scripts stay in their script; the name index (names.py)
+meets them across scripts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import tantivy
+
+ANALYZER = "akg_words"
+LONGEST_WORD = 60
+
+#: Fields of raw values (ids, codes): facets, filters, sorting, deletion.
+KEYWORDS = ("key", "kind", "category", "type", "iri", "source", "document", "archive", "certainty",
+            "status", "parent", "number", "about", "sort_label")
+#: Fields only searched or sorted on, never shown.
+HIDDEN = frozenset({"sort_label", "number", "source", "about"})
+#: Facets that hold several values per hit.
+MULTI = frozenset({"document", "archive", "status", "number", "about"})
+TEXTS = ("label", "names", "body")
+#: How much a word counts in each text field.
+BOOSTS = {"label": 3.0, "names": 2.0, "body": 1.0}
+UNDATED = 99_999_999
+
+
+def analyzer() -> tantivy.TextAnalyzer:
+    return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+            .filter(tantivy.Filter.remove_long(LONGEST_WORD))
+            .filter(tantivy.Filter.lowercase())
+            .filter(tantivy.Filter.ascii_fold())
+            .build())
+
+
+def schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    for name in KEYWORDS:
+        builder.add_text_field(name, stored=name not in HIDDEN,
+                               fast=True, tokenizer_name="raw", index_option="basic")
+    for name in TEXTS:
+        builder.add_text_field(name, stored=True, tokenizer_name=ANALYZER, index_option="position")
+    # Dates as YYYYMMDD: a hit's own span (events, decrees, documents, statements, passages),
+    # or the day of each document that names it (persons, organizations, groups, places).
+    for name in ("start", "end", "doc_day"):
+        builder.add_integer_field(name, stored=name != "doc_day", indexed=True, fast=True)
+    # The day an index page sorts by: the start, or the first document's; UNDATED sorts last.
+    builder.add_integer_field("first_day", stored=False, indexed=False, fast=True)
+    builder.add_float_field("weight", stored=True, indexed=False, fast=True)
+    builder.add_integer_field("doc_count", stored=True, indexed=False, fast=True)
+    builder.add_bytes_field("extra", stored=True)     # JSON: what a result shows beyond the fields
+    return builder.build()
+
+
+def open_index(folder: Path, *, create: bool = False) -> tantivy.Index:
+    folder.mkdir(parents=True, exist_ok=True) if create else None
+    index = tantivy.Index(schema(), path=str(folder), reuse=not create)
+    index.register_tokenizer(ANALYZER, analyzer())
+    return index
