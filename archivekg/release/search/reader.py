@@ -30,6 +30,7 @@ MAX_NAME_WORDS = 6            # longer texts are not names: the name index is no
 WEAK_MATCH = 0.5              # below STRONG_MATCH: shown first only when nothing strong matched
 NAME_CANDIDATES = 20
 FACET_SIZE = 12
+NUMBER_SCORE = 100.0
 SNIPPET_CHARS = 240
 SORTS = {"name": ("sort_label", tantivy.Order.Asc), "date": ("first_day", tantivy.Order.Asc),
          "mentions": ("doc_count", tantivy.Order.Desc), "weight": ("weight", tantivy.Order.Desc)}
@@ -153,7 +154,8 @@ class SearchIndex:
             parts += [(occur, self._phrase(p)) for p in phrases]
             alternatives.append(tantivy.Query.boolean_query(parts))
         for number in document_numbers(text):
-            alternatives.append(tantivy.Query.boost_query(self._term("number", number), 5.0))
+            # The number a decree or a document bears: above any count of words.
+            alternatives.append(tantivy.Query.const_score_query(self._term("number", number), NUMBER_SCORE))
         for name in also:
             name_words = self.analyzer.analyze(name)
             if len(name_words) > 1:
@@ -197,30 +199,26 @@ class SearchIndex:
     # -- search ----------------------------------------------------------------------------
     def search(self, text: str, filters: Filters = Filters(), *, offset: int = 0, limit: int = 20) -> Page:
         words, phrases = self.words(text)
-        candidates = []
+        strong, weak = [], []
         if len(text.split()) <= MAX_NAME_WORDS and not phrases:
             candidates = self.names.match(text, limit=NAME_CANDIDATES)
             strong = [c for c in candidates if c.score >= STRONG_MATCH]
-            candidates = strong or [c for c in candidates if c.score >= WEAK_MATCH][:5]
-        # Entities the name index found, kept if the filters keep them, in its order.
-        named: list[tuple[object, tantivy.Document]] = []
-        if candidates:
-            keys = [f"entity {c.entity_id}" for c in candidates]
-            found = self._documents(self._and(tantivy.Query.term_set_query(self.schema, "key", keys), filters),
-                                    len(keys))
-            by_key = {doc.get_first("key"): doc for _, doc in found}
-            named = [(c, by_key[f"entity {c.entity_id}"]) for c in candidates if f"entity {c.entity_id}" in by_key]
-        named_keys = [doc.get_first("key") for _, doc in named]
-        also = [c.name for c in candidates if c.score >= STRONG_MATCH][:3]
+            weak = [c for c in candidates if WEAK_MATCH <= c.score < STRONG_MATCH][:5]
+        # Entities whose names the text is a form of, kept if the filters keep them, in the
+        # name index's order; names only similar to the text come first only when no hit has
+        # all its words (a typo: "Kim Il Sugn").
+        named = self._named(strong, filters)
+        query = self.text_query(text, also=[c.name for c in strong][:3])
+        count, rest_query = self._count(query, filters, named)
+        if not named and count == 0 and weak:
+            named = self._named(weak, filters)
+            count, rest_query = self._count(query, filters, named)
         loose = False
-        query = self.text_query(text, also=also)
-        rest_query = self._and(query, filters, named_keys) if query is not None else None
-        count = self.searcher.search(rest_query, limit=1, count=True).count if rest_query is not None else 0
         if count == 0 and not named and words:
             query = self.text_query(text, loose=True)
-            rest_query = self._and(query, filters, named_keys)
-            count = self.searcher.search(rest_query, limit=1, count=True).count
+            count, rest_query = self._count(query, filters, named)
             loose = count > 0
+        named_keys = [doc.get_first("key") for _, doc in named]
         total = len(named) + count
         hits: list[Hit] = []
         snippets = self._snippets(query)
@@ -243,6 +241,21 @@ class SearchIndex:
         if facet_query is not None:
             page.facets, page.span = self._facets(facet_query)
         return page
+
+    def _named(self, candidates, filters: Filters) -> list[tuple[object, tantivy.Document]]:
+        if not candidates:
+            return []
+        keys = [f"entity {c.entity_id}" for c in candidates]
+        found = self._documents(self._and(tantivy.Query.term_set_query(self.schema, "key", keys), filters), len(keys))
+        by_key = {doc.get_first("key"): doc for _, doc in found}
+        return [(c, by_key[f"entity {c.entity_id}"]) for c in candidates if f"entity {c.entity_id}" in by_key]
+
+    def _count(self, query, filters: Filters, named) -> tuple[int, tantivy.Query | None]:
+        """How many hits ``query`` has beyond the ``named`` ones, and the query that finds them."""
+        if query is None:
+            return 0, None
+        rest = self._and(query, filters, [doc.get_first("key") for _, doc in named])
+        return self.searcher.search(rest, limit=1, count=True).count, rest
 
     def _facet_query(self, query, named_keys, filters) -> tantivy.Query | None:
         either = []

@@ -21,8 +21,8 @@ LONGEST_WORD = 60
 #: Fields of raw values (ids, codes): facets, filters, sorting, deletion.
 KEYWORDS = ("key", "kind", "category", "type", "iri", "source", "document", "archive", "certainty",
             "status", "parent", "number", "about", "sort_label")
-#: Fields only searched or sorted on, never shown.
-HIDDEN = frozenset({"sort_label", "number", "source", "about"})
+#: Fields only sorted on (derived from a stored one).
+HIDDEN = frozenset({"sort_label"})
 #: Facets that hold several values per hit.
 MULTI = frozenset({"document", "archive", "status", "number", "about"})
 TEXTS = ("label", "names", "body")
@@ -49,7 +49,7 @@ def schema() -> tantivy.Schema:
     # Dates as YYYYMMDD: a hit's own span (events, decrees, documents, statements, passages),
     # or the day of each document that names it (persons, organizations, groups, places).
     for name in ("start", "end", "doc_day"):
-        builder.add_integer_field(name, stored=name != "doc_day", indexed=True, fast=True)
+        builder.add_integer_field(name, stored=True, indexed=True, fast=True)
     # The day an index page sorts by: the start, or the first document's; UNDATED sorts last.
     builder.add_integer_field("first_day", stored=False, indexed=False, fast=True)
     builder.add_float_field("weight", stored=True, indexed=False, fast=True)
