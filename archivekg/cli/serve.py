@@ -51,8 +51,8 @@ def serve(host: str, port: int, workers: int | None, config_file: str | None, fi
     root = f"http://{display_host}:{port}/"
 
     def when_ready(server) -> None:
-        click.echo(f"archivekg: serving {engine.source.describe()} at {root} (pages, search) and "
-                   f"{root}sparql (SPARQL) ({workers} process{'es' if workers > 1 else ''}; Ctrl-C to stop)")
+        click.echo(f"archivekg: serving {engine.source.describe()} at {root}sparql (SPARQL; pages and "
+                   f"search at {root}) ({workers} process{'es' if workers > 1 else ''}; Ctrl-C to stop)")
         sys.stdout.flush()
 
     options = gunicorn_config.options(settings, bind=f"{display_host}:{port}", workers=workers)
