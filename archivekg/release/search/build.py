@@ -20,6 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import tantivy
 
+from archivekg.errors import BuildMissing
 from archivekg.namespaces import graph_name, resource_iri
 from archivekg.release.search import names as name_index
 from archivekg.release.search.extract import REGISTRY, Reader, Record
@@ -84,7 +85,10 @@ def update(store: ox.Store, release: Path, previous: Path, changed_graphs: set[s
     reader = Reader(store, base, Path(settings["DATA_DIR"]))
     documents = {resource_iri(base, graph_name(base, g)) for g in changed_graphs if graph_name(base, g)}
     present = set(reader.documents(documents))
-    index = open_index(folder / TEXT)
+    try:
+        index = open_index(folder / TEXT)
+    except BuildMissing:            # the previous index is of another schema
+        return build(store, release, settings)
     searcher = index.searcher()
 
     named_before = {doc.get_first("iri") for doc in _hits(index, searcher, "document", documents, "entity")}

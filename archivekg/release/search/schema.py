@@ -15,6 +15,8 @@ from pathlib import Path
 
 import tantivy
 
+from archivekg.errors import BuildMissing
+
 ANALYZER = "akg_words"
 LONGEST_WORD = 60
 
@@ -59,7 +61,16 @@ def schema() -> tantivy.Schema:
 
 
 def open_index(folder: Path, *, create: bool = False) -> tantivy.Index:
-    folder.mkdir(parents=True, exist_ok=True) if create else None
-    index = tantivy.Index(schema(), path=str(folder), reuse=not create)
+    """The index in ``folder`` (a new one when ``create``); BuildMissing when there is none, or
+    one of another schema (written by another version of archivekg)."""
+    if create:
+        folder.mkdir(parents=True, exist_ok=True)
+    elif not (folder / "meta.json").is_file():
+        raise BuildMissing(f"{folder}: no search index here; build the release again")
+    try:
+        index = tantivy.Index(schema(), path=str(folder), reuse=not create)
+    except ValueError as exc:
+        raise BuildMissing(f"{folder}: the search index was written by another version of archivekg "
+                           f"({exc}); build the release again") from None
     index.register_tokenizer(ANALYZER, analyzer())
     return index

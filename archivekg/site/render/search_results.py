@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 from archivekg.endpoint.errors import ApiError
+from archivekg.errors import ArchiveKGError
 from archivekg.release.search.reader import Hit, Page, SearchIndex
 from archivekg.site.render import iris, pages
 from archivekg.site.render.search_params import CATEGORIES, Request, span_text
@@ -37,7 +38,10 @@ def search_index() -> SearchIndex:
                     raise ApiError(503, "search-unavailable",
                                    f"The served release ({Path(release).name}) was built without a search "
                                    "index; run `archivekg build` again with this version of archivekg.")
-                found = SearchIndex(release)
+                try:
+                    found = SearchIndex(release)
+                except ArchiveKGError as exc:
+                    raise ApiError(503, "search-unavailable", f"Search is not available: {exc}.") from None
                 _indexes.clear()
                 _indexes[key] = found
     return found
