@@ -24,7 +24,7 @@ from archivekg.errors import BuildMissing
 from archivekg.namespaces import graph_name, resource_iri
 from archivekg.release.search import names as name_index
 from archivekg.release.search.extract import REGISTRY, Reader, Record
-from archivekg.release.search.schema import open_index
+from archivekg.release.search.schema import one_of, open_index
 
 FORMAT = "archivekg-search/1"
 TEXT = "text"
@@ -135,7 +135,7 @@ def _hits(index: tantivy.Index, searcher: tantivy.Searcher, field_name: str, val
     if not values:
         return []
     query = tantivy.Query.boolean_query([
-        (tantivy.Occur.Must, tantivy.Query.term_set_query(index.schema, field_name, sorted(values))),
+        (tantivy.Occur.Must, one_of(index.schema, field_name, sorted(values))),
         (tantivy.Occur.Must, tantivy.Query.term_query(index.schema, "kind", kind))])
     result = searcher.search(query, limit=max(1, searcher.num_docs), count=False)
     return [searcher.doc(address) for _, address in result.hits]

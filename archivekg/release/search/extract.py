@@ -9,6 +9,7 @@ them) and the rebuild (only the changed documents and the entities they touch).
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -69,7 +70,7 @@ class Record:
 
     def document(self) -> tantivy.Document:
         fields = {"key": self.key, "kind": self.kind, "category": self.category, "type": self.type,
-                  "iri": self.iri, "label": self.label, "sort_label": sort_key(self.label),
+                  "iri": self.iri, "label": self.label, "name_key": name_key(self.label),
                   "weight": float(self.weight), "doc_count": self.doc_count,
                   "first_day": self.start if self.start is not None else min(self.doc_days, default=UNDATED),
                   "extra": json.dumps(self.extra, ensure_ascii=False, sort_keys=True).encode()}
@@ -84,8 +85,34 @@ class Record:
 
 
 def sort_key(label: str) -> str:
-    """The label as an index page sorts it: case and leading quotes and brackets aside."""
-    return label.casefold().lstrip("\"'«“‘([ ")[:200]
+    """The label as an index page sorts it: case, accents and punctuation aside (letters of
+    other scripts after Latin ones), digits before letters."""
+    folded = unicodedata.normalize("NFKD", label.casefold())
+    kept = []
+    for char in folded:
+        if unicodedata.combining(char):
+            continue
+        if "a" <= char <= "z" or "0" <= char <= "9":
+            kept.append(char)
+        elif char.isalnum():
+            kept.append("~")
+        elif kept and kept[-1] != " ":
+            kept.append(" ")
+    return "".join(kept).strip()
+
+
+_NAME_ALPHABET = {c: i for i, c in enumerate(" 0123456789abcdefghijklmnopqrstuvwxyz~")}
+NAME_KEY_LETTERS = 12          # 38**12 < 2**63
+
+
+def name_key(label: str) -> int:
+    """The first ``NAME_KEY_LETTERS`` characters of ``sort_key(label)`` as a number that sorts
+    as they do."""
+    key = 0
+    letters = sort_key(label)[:NAME_KEY_LETTERS].ljust(NAME_KEY_LETTERS)
+    for char in letters:
+        key = key * len(_NAME_ALPHABET) + _NAME_ALPHABET[char]
+    return key
 
 
 def day(literal: ox.Literal | None) -> int | None:

@@ -23,7 +23,8 @@ import tantivy
 from archivekg.names import STRONG_MATCH, NameIndex, document_numbers
 from archivekg.release.search import names as name_index
 from archivekg.release.search.build import TEXT, folder_of
-from archivekg.release.search.schema import BOOSTS, TEXTS, UNDATED, analyzer, open_index
+from archivekg.release.search.extract import sort_key
+from archivekg.release.search.schema import BOOSTS, TEXTS, UNDATED, analyzer, one_of, open_index
 
 MAX_WORDS = 16
 MAX_NAME_WORDS = 6            # longer texts are not names: the name index is not asked
@@ -32,7 +33,7 @@ NAME_CANDIDATES = 20
 FACET_SIZE = 12
 NUMBER_SCORE = 100.0
 SNIPPET_CHARS = 240
-SORTS = {"name": ("sort_label", tantivy.Order.Asc), "date": ("first_day", tantivy.Order.Asc),
+SORTS = {"name": ("name_key", tantivy.Order.Asc), "date": ("first_day", tantivy.Order.Asc),
          "mentions": ("doc_count", tantivy.Order.Desc), "weight": ("weight", tantivy.Order.Desc)}
 FACETS = ("category", "type", "document", "archive", "certainty", "status")
 _PHRASE = re.compile(r'"([^"]*)"')
@@ -168,7 +169,7 @@ class SearchIndex:
         parts = []
         for name, values in filters.fields().items():
             if values:
-                parts.append((tantivy.Occur.Must, tantivy.Query.term_set_query(self.schema, name, list(values))))
+                parts.append((tantivy.Occur.Must, one_of(self.schema, name, list(values))))
         if filters.date_from is not None or filters.date_to is not None:
             low = filters.date_from if filters.date_from is not None else -UNDATED
             high = filters.date_to if filters.date_to is not None else UNDATED - 1
@@ -189,7 +190,7 @@ class SearchIndex:
             parts.append((tantivy.Occur.Must, query))
         excluded = list(excluded)
         if excluded:
-            parts.append((tantivy.Occur.MustNot, tantivy.Query.term_set_query(self.schema, "key", excluded)))
+            parts.append((tantivy.Occur.MustNot, one_of(self.schema, "key", excluded)))
         if not parts:
             return tantivy.Query.all_query()
         if all(occur is tantivy.Occur.MustNot for occur, _ in parts):
@@ -246,7 +247,7 @@ class SearchIndex:
         if not candidates:
             return []
         keys = [f"entity {c.entity_id}" for c in candidates]
-        found = self._documents(self._and(tantivy.Query.term_set_query(self.schema, "key", keys), filters), len(keys))
+        found = self._documents(self._and(one_of(self.schema, "key", keys), filters), len(keys))
         by_key = {doc.get_first("key"): doc for _, doc in found}
         return [(c, by_key[f"entity {c.entity_id}"]) for c in candidates if f"entity {c.entity_id}" in by_key]
 
@@ -262,7 +263,7 @@ class SearchIndex:
         if query is not None:
             either.append((tantivy.Occur.Should, query))
         if named_keys:
-            either.append((tantivy.Occur.Should, tantivy.Query.term_set_query(self.schema, "key", named_keys)))
+            either.append((tantivy.Occur.Should, one_of(self.schema, "key", named_keys)))
         if not either:
             return None
         return self._and(tantivy.Query.boolean_query(either), filters)
@@ -274,40 +275,61 @@ class SearchIndex:
         if text.strip() and query is None:
             return Page(0, [])
         full = self._and(query, filters)
-        field_name, order = SORTS[sort]
-        result = self.searcher.search(full, limit=max(1, limit), offset=offset, count=True,
-                                      order_by_field=field_name, order=order)
+        total, docs = self._ordered(full, sort, offset, limit)
         snippets = self._snippets(query) if query is not None else {}
-        hits = [self._hit(self.searcher.doc(address), snippets) for _, address in result.hits][:limit]
+        hits = [self._hit(doc, snippets) for doc in docs]
         facets, span = self._facets(full)
-        return Page(result.count, hits, facets, span)
+        return Page(total, hits, facets, span)
+
+    def _ordered(self, query: tantivy.Query, sort: str, offset: int, limit: int) -> tuple[int, list]:
+        """How many hits ``query`` has, and those at ``offset`` … ``offset + limit`` in ``sort``
+        order.  Hits whose name keys tie (the same first letters) are ordered by their whole
+        label: all hits of the page's first and last key are read to place them."""
+        field_name, order = SORTS[sort]
+        result = self.searcher.search(query, limit=max(1, offset + limit), count=True,
+                                      order_by_field=field_name, order=order)
+        ranked = result.hits
+        if sort != "name" or not ranked[offset:]:
+            return result.count, [self.searcher.doc(address) for _, address in ranked[offset:offset + limit]]
+        first, last = ranked[offset][0], ranked[min(len(ranked), offset + limit) - 1][0]
+        before = sum(1 for key, _ in ranked if key < first)
+        edges = tantivy.Query.range_query(self.schema, "name_key", tantivy.FieldType.Integer, first, first)
+        if last != first:
+            edges = tantivy.Query.boolean_query([
+                (tantivy.Occur.Should, edges),
+                (tantivy.Occur.Should, tantivy.Query.range_query(self.schema, "name_key", tantivy.FieldType.Integer,
+                                                                 last, last))])
+        at_edges = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, edges)])
+        tied = self.searcher.search(at_edges, limit=max(1, self.searcher.search(at_edges, limit=1).count),
+                                    count=False, order_by_field=field_name, order=order)
+        middle = [(key, address) for key, address in ranked if first < key < last]
+        docs = [(key, self.searcher.doc(address)) for key, address in tied.hits + middle]
+        docs.sort(key=lambda item: (item[0], sort_key(item[1].get_first("label")), item[1].get_first("key")))
+        start = offset - before
+        return result.count, [doc for _, doc in docs[start:start + limit]]
 
     def all_hits(self, filters: Filters, *, sort: str = "name", text: str = "", limit: int) -> tuple[list[Hit], int]:
         """Every hit of an index page (a download), at most ``limit``; and how many there are."""
         query = self.text_query(text) if text.strip() else None
         if text.strip() and query is None:
             return [], 0
-        field_name, order = SORTS[sort]
-        result = self.searcher.search(self._and(query, filters), limit=max(1, limit), count=True,
-                                      order_by_field=field_name, order=order)
-        return [self._hit(self.searcher.doc(address), {}) for _, address in result.hits], result.count
+        total, docs = self._ordered(self._and(query, filters), sort, 0, limit)
+        return [self._hit(doc, {}) for doc in docs], total
 
     def roots(self, filters: Filters, *, sort: str = "name", offset: int = 0, limit: int = 50) -> Page:
         """The hits of ``filters`` that are part of nothing else: the top of a hierarchy."""
         query = self._and(tantivy.Query.boolean_query([
             (tantivy.Occur.Must, tantivy.Query.all_query()),
             (tantivy.Occur.MustNot, tantivy.Query.exists_query("parent"))]), filters)
-        field_name, order = SORTS[sort]
-        result = self.searcher.search(query, limit=max(1, limit), offset=offset, count=True,
-                                      order_by_field=field_name, order=order)
+        total, docs = self._ordered(query, sort, offset, limit)
         facets, span = self._facets(query)
-        return Page(result.count, [self._hit(self.searcher.doc(a), {}) for _, a in result.hits], facets, span)
+        return Page(total, [self._hit(doc, {}) for doc in docs], facets, span)
 
     def children(self, parents: list[str], filters: Filters) -> dict[str, int]:
         """How many hits under ``filters`` have each of ``parents`` as their parent."""
         if not parents:
             return {}
-        query = self._and(tantivy.Query.term_set_query(self.schema, "parent", parents), filters)
+        query = self._and(one_of(self.schema, "parent", parents), filters)
         found = self.searcher.aggregate(query, {"p": {"terms": {"field": "parent", "size": len(parents)}}})
         return {b["key"]: b["doc_count"] for b in found["p"]["buckets"]}
 
@@ -318,7 +340,7 @@ class SearchIndex:
         if candidates:
             keys = [f"entity {c.entity_id}" for c in candidates]
             by_key = {doc.get_first("key"): doc for _, doc in self._documents(
-                tantivy.Query.term_set_query(self.schema, "key", keys), len(keys))}
+                one_of(self.schema, "key", keys), len(keys))}
             for candidate in candidates:
                 doc = by_key.get(f"entity {candidate.entity_id}")
                 if doc is not None:
@@ -332,7 +354,7 @@ class SearchIndex:
                 tantivy.Query.regex_query(self.schema, "label", re.escape(words[0]) + ".*")
             query = tantivy.Query.boolean_query([
                 (tantivy.Occur.Must, labelled), (tantivy.Occur.Must, self._term("kind", "entity")),
-                (tantivy.Occur.MustNot, tantivy.Query.term_set_query(self.schema, "key",
+                (tantivy.Occur.MustNot, one_of(self.schema, "key",
                                                                      [f"entity {h.iri}" for h in hits] or ["-"]))])
             result = self.searcher.search(query, limit=limit - len(hits), count=False, weight_by_field="weight")
             hits += [self._hit(self.searcher.doc(address), {}) for _, address in result.hits]
@@ -353,7 +375,7 @@ class SearchIndex:
         if not iris:
             return {}
         query = tantivy.Query.boolean_query([
-            (tantivy.Occur.Must, tantivy.Query.term_set_query(self.schema, "iri", iris)),
+            (tantivy.Occur.Must, one_of(self.schema, "iri", iris)),
             (tantivy.Occur.Must, self._term("kind", "entity"))])
         return {doc.get_first("iri"): doc.get_first("label") for _, doc in self._documents(query, len(iris))}
 

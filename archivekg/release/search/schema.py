@@ -22,9 +22,8 @@ LONGEST_WORD = 60
 
 #: Fields of raw values (ids, codes): facets, filters, sorting, deletion.
 KEYWORDS = ("key", "kind", "category", "type", "iri", "source", "document", "archive", "certainty",
-            "status", "parent", "number", "about", "sort_label")
-#: Fields only sorted on (derived from a stored one).
-HIDDEN = frozenset({"sort_label"})
+            "status", "parent", "number", "about")
+HIDDEN: frozenset[str] = frozenset()
 #: Facets that hold several values per hit.
 MULTI = frozenset({"document", "archive", "status", "number", "about"})
 TEXTS = ("label", "names", "body")
@@ -54,6 +53,9 @@ def schema() -> tantivy.Schema:
         builder.add_integer_field(name, stored=True, indexed=True, fast=True)
     # The day an index page sorts by: the start, or the first document's; UNDATED sorts last.
     builder.add_integer_field("first_day", stored=False, indexed=False, fast=True)
+    # The label's first letters as a number (extract.name_key): sorting by a text field costs
+    # a dictionary look-up per hit, by a number nothing; the reader orders ties by the label.
+    builder.add_integer_field("name_key", stored=False, indexed=True, fast=True)
     builder.add_float_field("weight", stored=True, indexed=False, fast=True)
     builder.add_integer_field("doc_count", stored=True, indexed=False, fast=True)
     builder.add_bytes_field("extra", stored=True)     # JSON: what a result shows beyond the fields
@@ -74,3 +76,13 @@ def open_index(folder: Path, *, create: bool = False) -> tantivy.Index:
                            f"({exc}); build the release again") from None
     index.register_tokenizer(ANALYZER, analyzer())
     return index
+
+
+def one_of(schema: tantivy.Schema, field_name: str, values) -> tantivy.Query:
+    """Hits whose ``field_name`` holds any of ``values``.  (Tantivy's term-set query walks the
+    field's whole term dictionary, a millisecond for a thousand keys and far more at ten
+    thousand documents; a disjunction of term queries costs only the terms asked for.)"""
+    terms = [tantivy.Query.term_query(schema, field_name, value) for value in sorted(set(values))]
+    if len(terms) == 1:
+        return terms[0]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, term) for term in terms])

@@ -107,8 +107,9 @@ def listing(name: str):
         hit["children"] = children.get(hit["iri"], 0)
         hit["parent_label"] = parents.get(hit["parent"]) if hit["parent"] else None
         hit["parent_href"] = iris.href(hit["parent"]) if hit["parent"] else None
-        hit["tree_href"] = req.url(path, drop=("page", "within", "sort"), view="tree",
-                                   within=iris.id_path(hit["iri"]) or hit["iri"])
+        if hit["children"]:
+            hit["tree_href"] = req.url(path, drop=("page", "within", "sort"), view="tree",
+                                       within=iris.id_path(hit["iri"]) or hit["iri"])
     return pages.page(
         "browse.html", title=entry.title, name=name, entry=entry, req=req, result=result, hits=hits,
         facets=facets, pager=pager(req, result.total, path), view=view, trail=_trail(index, within, req, path),
