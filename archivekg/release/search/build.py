@@ -25,6 +25,7 @@ from archivekg.namespaces import graph_name, resource_iri
 from archivekg.release.search import names as name_index
 from archivekg.release.search.extract import REGISTRY, Reader, Record
 from archivekg.release.search.schema import one_of, open_index
+from archivekg.release.store import current_release
 
 FORMAT = "archivekg-search/1"
 TEXT = "text"
@@ -63,7 +64,7 @@ def build(store: ox.Store, release: Path, settings: dict) -> Summary:
     writer.commit()
     writer.wait_merging_threads()
     summary.seconds["write"] = time.perf_counter() - started - summary.seconds["read"]
-    named = name_index.save(folder, name_index.entries(reader, entities))
+    named = name_index.save(folder, name_index.entries(reader, entities), previous=_served_index(settings))
     summary.names = len(named)
     summary.hits = _counts(records)
     summary.seconds["names"] = time.perf_counter() - started - sum(summary.seconds.values())
@@ -128,6 +129,14 @@ def update(store: ox.Store, release: Path, previous: Path, changed_graphs: set[s
     summary.seconds["names"] = time.perf_counter() - started - summary.seconds["text"]
     _manifest(folder, summary, previous.name)
     return summary
+
+
+def _served_index(settings: dict) -> Path | None:
+    """The search folder of the release being served, whose name index a build may reuse."""
+    try:
+        return folder_of(current_release(settings["BUILD_DIR"]))
+    except BuildMissing:
+        return None
 
 
 def _hits(index: tantivy.Index, searcher: tantivy.Searcher, field_name: str, values, kind: str) -> list:

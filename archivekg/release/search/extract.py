@@ -9,6 +9,7 @@ them) and the rebuild (only the changed documents and the entities they touch).
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
@@ -87,9 +88,11 @@ class Record:
 def sort_key(label: str) -> str:
     """The label as an index page sorts it: case, accents and punctuation aside (letters of
     other scripts after Latin ones), digits before letters."""
-    folded = unicodedata.normalize("NFKD", label.casefold())
+    folded = label.casefold()
+    if folded.isascii():
+        return _NOT_ALNUM.sub(" ", folded).strip()
     kept = []
-    for char in folded:
+    for char in unicodedata.normalize("NFKD", folded):
         if unicodedata.combining(char):
             continue
         if "a" <= char <= "z" or "0" <= char <= "9":
@@ -101,6 +104,7 @@ def sort_key(label: str) -> str:
     return "".join(kept).strip()
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _NAME_ALPHABET = {c: i for i, c in enumerate(" 0123456789abcdefghijklmnopqrstuvwxyz~")}
 NAME_KEY_LETTERS = 12          # 38**12 < 2**63
 
@@ -109,7 +113,7 @@ def name_key(label: str) -> int:
     """The first ``NAME_KEY_LETTERS`` characters of ``sort_key(label)`` as a number that sorts
     as they do."""
     key = 0
-    letters = sort_key(label)[:NAME_KEY_LETTERS].ljust(NAME_KEY_LETTERS)
+    letters = sort_key(label[:4 * NAME_KEY_LETTERS])[:NAME_KEY_LETTERS].ljust(NAME_KEY_LETTERS)
     for char in letters:
         key = key * len(_NAME_ALPHABET) + _NAME_ALPHABET[char]
     return key
@@ -143,6 +147,7 @@ class Reader:
         self.store, self.base, self.data_dir = store, base, Path(data_dir)
         self.inferred = graph_iri(base, INFERRED)
         self._documents: dict[str, dict] = {}
+        self._labels: dict[str, str] = {}       # the labels of the entities read so far
 
     def select(self, body: str):
         return self.store.query(PROLOGUE + body, use_default_graph_as_union=True)
@@ -195,6 +200,7 @@ class Reader:
             if category == "document":
                 mentioned = {iri} | mentioned
             shown = sorted(mentioned, key=lambda d: (docs.get(d, {}).get("start") or 0, d))
+            self._labels[iri] = label
             record = Record(
                 key=f"entity {iri}", kind="entity", category=category, type=type_, iri=iri, label=label,
                 names=names, body=[v for p in TEXTS for v in values.get(p, [])], documents=sorted(mentioned),
@@ -235,14 +241,17 @@ class Reader:
     def _literals(self, kinds) -> dict[str, dict[str, list[str]]]:
         wanted = [AKG + p for p in {*NAMES, *LABELS, "date"}] + list(TEXTS)
         found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        iris = sorted(kinds) if len(kinds) < 5000 else None
+        iris = sorted(kinds) if len(kinds) < 200 else None       # a long VALUES joins slower than a scan
         for row in self.select(f"""SELECT DISTINCT ?x ?p ?o WHERE {{ {_values('x', iris)}
-                {_values('p', wanted)} ?x ?p ?o FILTER(isLITERAL(?o)) }} ORDER BY ?x ?p ?o"""):
+                {_values('p', wanted)} ?x ?p ?o FILTER(isLITERAL(?o)) }}"""):
             iri = row["x"].value
             if iri in kinds:
                 predicate = row["p"].value
                 short = predicate[len(AKG):] if predicate.startswith(AKG) else predicate
                 found[iri][short].append(row["o"].value)
+        for values in found.values():
+            for texts in values.values():
+                texts.sort()
         return found
 
     def _mentions(self, kinds, iris) -> dict[str, set[str]]:
@@ -285,7 +294,12 @@ class Reader:
         return {iri: parent for iri, (_, parent) in found.items()}
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
-        iris = sorted({i for i in iris if i})
+        wanted = {i for i in iris if i}
+        known = {i: self._labels[i] for i in wanted if i in self._labels}
+        return known | self._query_labels(wanted - set(known))
+
+    def _query_labels(self, iris: set[str]) -> dict[str, str]:
+        iris = sorted(iris)
         found: dict[str, tuple[int, str]] = {}
         order = [AKG + p for p in LABELS] + [RDFS_LABEL]
         rank = {p: i for i, p in enumerate(order)}

@@ -53,8 +53,23 @@ def entries(store_reader, records: Iterable[Record]) -> list[Entry]:
     return found
 
 
-def save(folder: Path, entries_: list[Entry]) -> NameIndex:
-    index = NameIndex(entries_)
+def save(folder: Path, entries_: list[Entry], previous: Path | None = None) -> NameIndex:
+    """Build and write the name index of ``entries_``; when ``previous`` (another release's
+    search folder) holds an index of the same names, that one is reweighted instead: the
+    registry rarely changes between builds, and computing every name's forms is the slow part."""
+    index = None
+    if previous is not None and (previous / ENTRIES_FILE).is_file():
+        try:
+            old = read_entries(previous)
+        except (OSError, ValueError, KeyError, TypeError):
+            old = None
+        if old is not None and [e[:3] for e in old] == [e[:3] for e in entries_]:
+            try:
+                index = NameIndex.load(previous / INDEX_FILE).reweighted({e.entity_id: e.weight for e in entries_})
+            except (OSError, ValueError, EOFError, AttributeError, ImportError, TypeError, pickle.UnpicklingError):
+                index = None
+    if index is None:
+        index = NameIndex(entries_)
     write(folder, index)
     return index
 

@@ -304,7 +304,8 @@ class SearchIndex:
                                     count=False, order_by_field=field_name, order=order)
         middle = [(key, address) for key, address in ranked if first < key < last]
         docs = [(key, self.searcher.doc(address)) for key, address in tied.hits + middle]
-        docs.sort(key=lambda item: (item[0], sort_key(item[1].get_first("label")), item[1].get_first("key")))
+        docs.sort(key=lambda item: (item[0], sort_key(item[1].get_first("label")), item[1].get_first("label").casefold(),
+                                    item[1].get_first("key")))
         start = offset - before
         return result.count, [doc for _, doc in docs[start:start + limit]]
 
