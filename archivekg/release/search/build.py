@@ -118,13 +118,13 @@ def update(store: ox.Store, release: Path, previous: Path, changed_graphs: set[s
     writer.wait_merging_threads()
     summary.seconds["text"] = time.perf_counter() - started
 
-    previous_names = name_index.load_name_index(previous)
-    before = {entry.entity_id: entry.weight for entry in previous_names.entries}
+    # The names never change in a rebuild (a changed registry means a full build); weights may.
+    before = {entry.entity_id: entry.weight for entry in name_index.read_entries(folder)}
     changed = {r.iri: float(r.weight) for r in entities
                if r.category in REGISTRY and r.iri in before and before[r.iri] != float(r.weight)}
     if changed:
-        name_index.write(folder, previous_names.reweighted(changed))
-    summary.names = len(previous_names)
+        name_index.write(folder, name_index.load_name_index(previous).reweighted(changed))
+    summary.names = len(before)
     summary.hits = _counts(records)
     summary.seconds["names"] = time.perf_counter() - started - summary.seconds["text"]
     _manifest(folder, summary, previous.name)

@@ -88,12 +88,12 @@ def listing(name: str):
         raise ApiError(400, "unknown-view", f"view={view!r} is not a view of this index; it has "
                        f"{'list and tree' if entry.tree else 'list'}.")
     filters = Filters(**{**req.filters.__dict__, "categories": categories or entry.categories, "kinds": entry.kinds})
+    if req.format in ("csv", "json"):       # the whole list with these filters, whatever the view
+        return _download(name, entry, filters, req)
     within = None
     if view == "tree":
         within = search_params.resource(req.within, "within") if req.within else None
         filters = Filters(**{**filters.__dict__, "parent": within})
-    if req.format in ("csv", "json") and view == "list":
-        return _download(name, entry, filters, req)
     if view == "tree" and within is None:
         result = index.roots(filters, sort=req.sort, offset=req.offset, limit=req.per_page)
     else:
