@@ -119,6 +119,8 @@ def test_a_rebuilt_index_is_the_full_builds_index(corpus, tmp_path, change):
     assert after != before, "the change changed no hit"
     assert after == hits(full.release)
     assert names(rebuilt.release) == names(full.release)
+    documents = "search/documents.json"
+    assert (rebuilt.release / documents).read_text() == (full.release / documents).read_text()
     assert load_name_index(rebuilt.release).entries == load_name_index(full.release).entries
 
 

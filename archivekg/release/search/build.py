@@ -53,7 +53,7 @@ def build(store: ox.Store, release: Path, settings: dict) -> Summary:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     reader = Reader(store, settings["BASE_IRI"], Path(settings["DATA_DIR"]))
-    reader.documents(None)
+    _write_documents(folder, reader.documents(None))
     entities = reader.entities(None)
     records = entities + reader.statements(None) + reader.passages(None)
     summary.seconds["read"] = time.perf_counter() - started
@@ -85,6 +85,10 @@ def update(store: ox.Store, release: Path, previous: Path, changed_graphs: set[s
     shutil.copytree(folder_of(previous), folder)
     reader = Reader(store, base, Path(settings["DATA_DIR"]))
     documents = {resource_iri(base, graph_name(base, g)) for g in changed_graphs if graph_name(base, g)}
+    # What every hit shows of the other documents is the previous build's (a person named in
+    # every document would otherwise have all of them read again).
+    known = _read_documents(folder)
+    reader.remember_documents({iri: info for iri, info in known.items() if iri not in documents})
     present = set(reader.documents(documents))
     try:
         index = open_index(folder / TEXT)
@@ -118,6 +122,8 @@ def update(store: ox.Store, release: Path, previous: Path, changed_graphs: set[s
     writer.wait_merging_threads()
     summary.seconds["text"] = time.perf_counter() - started
 
+    _write_documents(folder, {**{i: v for i, v in known.items() if i not in documents},
+                              **reader.documents(present)})
     # The names never change in a rebuild (a changed registry means a full build); weights may.
     before = {entry.entity_id: entry.weight for entry in name_index.read_entries(folder)}
     changed = {r.iri: float(r.weight) for r in entities
@@ -129,6 +135,22 @@ def update(store: ox.Store, release: Path, previous: Path, changed_graphs: set[s
     summary.seconds["names"] = time.perf_counter() - started - summary.seconds["text"]
     _manifest(folder, summary, previous.name)
     return summary
+
+
+DOCUMENTS = "documents.json"
+
+
+def _write_documents(folder: Path, documents: dict[str, dict]) -> None:
+    """Title, dates and archives of every document, for the next rebuild."""
+    (folder / DOCUMENTS).write_text(json.dumps(dict(sorted(documents.items())), ensure_ascii=False, sort_keys=True)
+                                    + "\n", encoding="utf-8")
+
+
+def _read_documents(folder: Path) -> dict[str, dict]:
+    try:
+        return json.loads((folder / DOCUMENTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def _served_index(settings: dict) -> Path | None:
