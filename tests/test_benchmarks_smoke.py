@@ -150,3 +150,16 @@ def test_the_throughput_table_gives_each_server_against_the_bare_app():
     lines = table({"runs": runs}).splitlines()
     ours = next(line for line in lines if "QUERY_WORKERS=1" in line).split()
     assert ours[-3:] == ["700", "70%", "0"]          # mean of the rounds; share of the sums
+
+
+@pytest.mark.slow
+def test_the_search_benchmark_builds_rebuilds_serves_and_asks_every_group(tmp_path):
+    from benchmarks import search_bench
+    out = tmp_path / "search.json"
+    report = search_bench.main(["--documents", "20", "--reps", "3", "--no-validation",
+                                "--work", str(tmp_path / "work"), "--out", str(out)])
+    assert json.loads(out.read_text()) == report
+    assert report["rebuild"]["search_index_seconds"] is not None
+    assert report["build"]["search_index_seconds"] > 0
+    groups = report["latency"]
+    assert len(groups) == 10 and all(figures["n"] == 3 for figures in groups.values())

@@ -21,6 +21,7 @@ from archivekg.pipeline import reasoning
 from archivekg.pipeline.ingest import Ingest
 from archivekg.pipeline.mapping import entail, map_documents, not_in_ontology, run_rules
 from archivekg.release import incremental as increments
+from archivekg.release.search import write_search_index
 from archivekg.release.store import RELEASES, remove_if_unused, switch_current
 from archivekg.release.writer import ReleaseWriter
 
@@ -92,6 +93,9 @@ def _rebuild(settings, state, files, changed, progress, validate) -> BuildResult
     writer, corpus = done.writer, done.corpus
     report = None
     try:
+        with progress.step("search index (changed documents)"):
+            write_search_index(done.store, writer.folder, settings, changed_graphs=done.graphs,
+                               previous=Path(settings["BUILD_DIR"]) / RELEASES / state.release)
         if validate:
             with progress.step("validate (SHACL)"):
                 report = _validate_rebuilt(settings, state, done)
@@ -155,6 +159,8 @@ def _full_build(settings: dict, files: dict[str, tuple], progress: Progress, val
         with progress.step("write dumps"):
             writer.write_dumps(store, PREFIXES)
         writer.load_store()
+        with progress.step("search index"):
+            write_search_index(store, writer.folder, settings)
         if validate:
             with progress.step("validate (SHACL)"):
                 from archivekg.validation.engine import validate_store

@@ -5,7 +5,8 @@ A build is a folder ``BUILD_DIR/releases/<name>/`` holding
 - ``store/``         an on-disk Oxigraph store with every named graph,
 - ``dataset.nq``     the whole dataset as N-Quads (sorted, byte-identical between builds),
 - ``dataset.trig``   the same as TriG,
-- ``manifest.json``  what was built: counts per graph, the dumps' sizes, the version.
+- ``manifest.json``  what was built: counts per graph, the dumps' sizes, the version,
+- ``search/``        the search index: full text and names (``release/search/``).
 
 The dumps' SHA-256 checksums are computed once, with the derived dumps, by
 ``linkeddata/dumps.py`` for /download/: a rebuild rewrites 0.7 GB of dumps at ten thousand

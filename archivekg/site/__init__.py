@@ -11,11 +11,25 @@ from flask import Flask
 def register(app: Flask) -> None:
     # Imported here, so that `python -m archivekg.release.dumps` (run by the build or by
     # the server) does not load the web layer first.
-    from archivekg.site.render import pages
-    from archivekg.site.routes import charts, downloads, graphs, landing, query_page, resources, timeline, vocabularies
+    from archivekg.site.render import not_found, pages
+    from archivekg.site.routes import (
+        browse,
+        charts,
+        downloads,
+        graphs,
+        landing,
+        query_page,
+        resources,
+        search,
+        sparql_page,
+        timeline,
+        vocabularies,
+    )
     for blueprint in (pages.assets, landing.bp, resources.bp, graphs.bp, vocabularies.bp,
-                      downloads.bp, query_page.bp, timeline.bp, charts.bp):
+                      downloads.bp, query_page.bp, timeline.bp, charts.bp, search.bp, browse.bp):
         app.register_blueprint(blueprint)
+    sparql_page.install(app)
+    not_found.install(app)
 
 
 __all__ = ["register"]

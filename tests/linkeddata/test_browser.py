@@ -38,6 +38,13 @@ def ensure_chromium() -> None:
 
 @pytest.fixture(scope="session")
 def browser(server):
+    driver = make_driver()
+    yield Browser(driver, server)
+    driver.quit()
+
+
+def make_driver():
+    """Headless Chromium driven by Debian's chromedriver (also used by tests/search)."""
     ensure_chromium()
     try:
         from selenium import webdriver
@@ -56,8 +63,7 @@ def browser(server):
     # A driver path given to Service means Selenium Manager is never run (nothing downloaded).
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
-    yield Browser(driver, server)
-    driver.quit()
+    return driver
 
 
 class Browser:

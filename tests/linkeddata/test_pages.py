@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import urllib.parse
 
@@ -281,3 +282,63 @@ def test_examples_file_is_well_formed():
     entries = yaml.safe_load(examples.FILE.read_text(encoding="utf-8"))
     assert len({e["id"] for e in entries}) == len(entries)
     assert examples.for_chart("resettlement").id == "resettlement-figures-by-origin"
+
+
+def test_query_page_declares_our_prefixes_for_a_query_without_them(server):
+    # Issue 13: the page said the prefixes were declared, and a query without PREFIX lines failed.
+    html = server.get("/query", params={"query": "SELECT ?name WHERE { ?p a akg:Island ; akg:name ?name } "
+                                                 "ORDER BY ?name"}, accept="text/html").text
+    rows = re.findall(r"<tr>(.*?)</tr>", html[html.index("<tbody>", html.index('<table class="results">')):], re.S)
+    assert len(rows) == 2 and "Alpha Island" in rows[0]
+    csv_link = next(link for link in parse(html).links if link.startswith("/sparql?") and "format=csv" in link)
+    assert "Alpha Island" in server.get(csv_link).text      # the endpoint gets the prefixes in the link
+    # A query that declares a prefix of its own keeps its own namespace for it.
+    own = server.get("/query", params={"query": "PREFIX akg: <urn:other#> ASK { ?p a akg:Island }"}).text
+    assert "false" in text_of(own[own.index('<table class="results">'):])
+
+
+def test_query_page_shows_a_syntax_error_as_a_sentence_with_line_and_column(server):
+    reply = server.get("/query", params={"query": "SELECT ?p WHERE {\n  ?p a foo:Person .\n}"}, accept="text/html")
+    assert reply.status == 400
+    sentence = text_of(re.search(r'<p class="sentence">(.*?)</p>', reply.text, re.S).group(1))
+    assert sentence.startswith("The query cannot be read at line 2, column ")
+    assert "“foo:” is not a declared prefix" in sentence
+    assert "expected one of" not in sentence          # the parser's list is folded away
+    unfinished = server.get("/query", params={"query": "SELECT ?x WHERE { ?x "}, accept="text/html").text
+    assert "at line 1, column" in unfinished and "is not finished" in unfinished
+
+
+def test_query_page_shows_labels_beside_identifiers(server):
+    html = server.get("/query", params={"query": "SELECT ?p WHERE { ?p a akg:Island } ORDER BY ?p"}).text
+    rows = re.findall(r"<tr>(.*?)</tr>", html[html.index("<tbody>", html.index('<table class="results">')):], re.S)
+    assert ">Alpha Island</a>" in rows[0] and '<code class="muted id">id:island-a</code>' in rows[0]
+
+
+def test_regression_persons_example_counts_documents_and_statements(server):
+    # Issue 13: "Persons, by the number of documents that mention them" promised statement
+    # counts and returned only document counts.
+    example = next(e for e in examples.all_examples() if e.id == "persons-by-documents")
+    assert "statements" in example.description
+    from archivekg.namespaces import PREFIXES
+    prologue = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
+    reply = server.get("/sparql", params={"query": prologue + example.body, "format": "json"})
+    data = json.loads(reply.body)
+    assert data["head"]["vars"] == ["person", "name", "documents", "statements"]
+    rows = data["results"]["bindings"]
+    assert rows
+    for row in rows:
+        person = row["person"]["value"]
+        direct = json.loads(server.get("/sparql", params={"format": "json", "query": (
+            "SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { "
+            f"{{ ?f <{AKG}factSubject> <{person}> }} UNION {{ ?f <{AKG}factObject> <{person}> }} }}")}).body)
+        assert row["statements"]["value"] == direct["results"]["bindings"][0]["n"]["value"]
+
+
+def test_an_unknown_path_is_a_styled_page_with_the_search_box_for_browsers(server):
+    reply = server.get("/nowhere/kim-il-sung", accept="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert reply.status == 404 and reply.media_type == "text/html"
+    assert '<link rel="stylesheet" href="/assets/site.css">' in reply.text
+    assert 'action="/search"' in reply.text and 'value="kim il sung"' in reply.text
+    assert "script-src 'self'" in reply.header("Content-Security-Policy")
+    plain = server.get("/nowhere", accept="application/json")
+    assert plain.status == 404 and json.loads(plain.body)["error"] == "not-found"

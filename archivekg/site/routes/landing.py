@@ -8,6 +8,8 @@ from flask import url_for
 from archivekg.endpoint.backend import backend
 from archivekg.site.render import examples, iris, pages, sparql
 from archivekg.site.render.labels import Labels
+from archivekg.site.routes.browse import INDEXES
+from archivekg.site.routes.resources import INDEX_OF
 
 bp = pages.blueprint("landing")
 
@@ -99,4 +101,6 @@ def home():
         first=summary["range"][0], last=summary["range"][1],
         examples=[(e, url_for("query_page.query", query=e.query)) for e in examples.all_examples()],
         license=pages.license_iri(), built=manifest.get("built"), version=manifest.get("version"),
+        browse=[(index.title, url_for("browse.listing", name=name)) for name, index in INDEXES.items()],
+        count_links={AKG + cls: url_for("browse.listing", name=name) for cls, name in INDEX_OF},
     )
