@@ -36,7 +36,7 @@ CATEGORIES = (("ArchivalDocument", "document"), ("Decree", "decree"), ("Person",
 #: Labels in order of preference.
 LABELS = ("name", "label", "title", "decreeTitle", "positionTitle")
 #: Literals that are names of the thing (searched as names), and texts about it.
-NAMES = ("name", "nameVariant", "label", "title", "decreeTitle", "decreeNumber", "documentNumber")
+NAMES = ("name", "nameVariant", "nameInScript", "label", "title", "decreeTitle", "decreeNumber", "documentNumber")
 TEXTS = (SKOS + "note", DCTERMS + "description", AKG + "summary", AKG + "topic", AKG + "reason",
          AKG + "outcome", AKG + "aim", AKG + "provision", AKG + "positionTitle", AKG + "documentType")
 PARENTS = ("partOfPlace", "partOfEvent", "subOrganizationOf")

@@ -26,7 +26,7 @@ from archivekg.release.search.extract import REGISTRY, Record
 FOLDER = "search"
 INDEX_FILE = "names.pickle"
 ENTRIES_FILE = "names.json"      # the same entries, readable, and the fallback of an unreadable pickle
-NAME_PROPERTIES = (AKG + "name", AKG + "nameVariant")
+NAME_PROPERTIES = (AKG + "name", AKG + "nameVariant", AKG + "nameInScript")   # the first is the main name
 
 
 def entries(store_reader, records: Iterable[Record]) -> list[Entry]:
@@ -39,7 +39,7 @@ def entries(store_reader, records: Iterable[Record]) -> list[Entry]:
     for start in range(0, len(iris), 2000):
         chunk = " ".join(f"<{i}>" for i in iris[start:start + 2000])
         rows = store_reader.select(f"""SELECT DISTINCT ?x ?p ?n WHERE {{ VALUES ?x {{ {chunk} }}
-            VALUES ?p {{ <{NAME_PROPERTIES[0]}> <{NAME_PROPERTIES[1]}> }} ?x ?p ?n FILTER(isLITERAL(?n)) }}""")
+            VALUES ?p {{ {" ".join(f"<{p}>" for p in NAME_PROPERTIES)} }} ?x ?p ?n FILTER(isLITERAL(?n)) }}""")
         for row in rows:
             literal: ox.Literal = row["n"]
             names[row["x"].value].append((row["p"].value != NAME_PROPERTIES[0], literal.value, literal.language))
