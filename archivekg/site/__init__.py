@@ -1,7 +1,7 @@
 """Linked Data and pages for people: dereferenceable IRIs (/id → /page, /data), named
-graphs, the ontology and shapes, the home page, the query page, a timeline, charts and
-the downloads.  ``register(app)`` adds them to the app that ``archivekg.web.create_app``
-makes; they query through that app's worker pool."""
+graphs, the ontology and shapes, the home page, the query page, a timeline, charts, the
+downloads and the reconciliation service.  ``register(app)`` adds them to the app that
+``archivekg.web.create_app`` makes; they query through that app's worker pool."""
 
 from __future__ import annotations
 
@@ -12,9 +12,19 @@ def register(app: Flask) -> None:
     # Imported here, so that `python -m archivekg.release.dumps` (run by the build or by
     # the server) does not load the web layer first.
     from archivekg.site.render import pages
-    from archivekg.site.routes import charts, downloads, graphs, landing, query_page, resources, timeline, vocabularies
+    from archivekg.site.routes import (
+        charts,
+        downloads,
+        graphs,
+        landing,
+        query_page,
+        reconcile,
+        resources,
+        timeline,
+        vocabularies,
+    )
     for blueprint in (pages.assets, landing.bp, resources.bp, graphs.bp, vocabularies.bp,
-                      downloads.bp, query_page.bp, timeline.bp, charts.bp):
+                      downloads.bp, query_page.bp, timeline.bp, charts.bp, reconcile.bp):
         app.register_blueprint(blueprint)
 
 
