@@ -420,8 +420,31 @@ def statistics(store: ox.Store, request: StatsRequest) -> Reply:
             store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }", **union),
         "graphs": graphs,
         "examples": examples,
+        "linksets": linksets(store, base),
     }
     return Reply(True, stats)
+
+
+LINK_PREDICATES = ("http://www.w3.org/2002/07/owl#sameAs", "http://www.w3.org/2004/02/skos/core#closeMatch")
+
+
+def linksets(store: ox.Store, base: str) -> list[dict[str, Any]]:
+    """Links from our resources to other datasets, counted by predicate and by the namespace of
+    the target (its IRI up to the last / or #): VoID's linksets."""
+    if not base:
+        return []
+    ours = json.dumps(base)
+    predicates = " ".join(f"<{p}>" for p in LINK_PREDICATES)
+    found = []
+    for solution in store.query(f"""
+            SELECT ?p ?space (COUNT(*) AS ?n) WHERE {{
+              {{ SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {predicates} }} ?s ?p ?o
+                 FILTER(isIRI(?s) && isIRI(?o) && STRSTARTS(STR(?s), {ours}) && !STRSTARTS(STR(?o), {ours})) }} }}
+              BIND(REPLACE(STR(?o), "[^/#]*$", "") AS ?space)
+            }} GROUP BY ?p ?space ORDER BY ?p ?space""", use_default_graph_as_union=True):
+        found.append({"predicate": solution["p"].value, "target": solution["space"].value,
+                      "triples": int(solution["n"].value)})
+    return found
 
 
 def ping(store: ox.Store, request: PingRequest) -> Reply:

@@ -19,8 +19,8 @@ property never makes up for a name that does not match.
 
 ``match`` is true for the first candidate only when it is clearly right: its name is a form of
 the query (or the query is its id), its type is the one asked for, no property differs, it is
-at least ``MARGIN`` points ahead of the next candidate, and the query says enough: a person
-named by one word ("Kim", "Pak", "Ivanov") is matched only when a property agrees.
+at least ``MARGIN`` points ahead of the next candidate, and the name says enough: a person
+whose name matched in one word ("Kim", "Pak", "Ivanov") is matched only when a property agrees.
 """
 
 from __future__ import annotations
@@ -166,6 +166,7 @@ class Scored:
     name_strong: bool
     reason: str
     type_ok: bool | None        # None when the query gave no type
+    matched: str | None = None  # the entity's name that matched (None: its id did)
     verdicts: list[Verdict] = field(default_factory=list)
     score: float = 0.0
     namesakes: int = 0
@@ -286,7 +287,7 @@ class Matcher:
                 if card is None or card.iri in found:
                     continue
                 found[card.iri] = Scored(card, candidate.score, candidate.strong, candidate.reason,
-                                         self._type_ok(query, sets, card))
+                                         self._type_ok(query, sets, card), candidate.name)
         else:
             for iri in self._lookup(query):
                 card = self.catalogue.cards.get(iri)
@@ -464,15 +465,16 @@ class Matcher:
             and best.type_ok is not False
             and not any(v.outcome < 0 for v in best.verdicts)
             and best.score - runner_up >= MARGIN
-            and (agreed or _says_enough(query.text, best.card))
+            and (agreed or _says_enough(best))
         )
 
 
-def _says_enough(text: str, card: Card) -> bool:
-    """Whether a name alone can pick one entity: not a person's single word."""
-    if card.root != PERSON:
+def _says_enough(scored: Scored) -> bool:
+    """Whether the name alone can pick the entity: not when it matched a person's name of
+    one word (a surname such as "Kim", "Ivanov" or "Hegai", which others bear too)."""
+    if scored.card.root != PERSON or scored.matched is None:
         return True
-    return len(name_form(text).latin_words) >= 2
+    return len(name_form(scored.matched).latin_words) >= 2
 
 
 def _value_roots(pid: str) -> frozenset[str]:
