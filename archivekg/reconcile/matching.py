@@ -18,9 +18,12 @@ So entities that share a name get the same score until a property tells them apa
 property never makes up for a name that does not match.
 
 ``match`` is true for the first candidate only when it is clearly right: its name is a form of
-the query (or the query is its id), its type is the one asked for, no property differs, it is
-at least ``MARGIN`` points ahead of the next candidate, and the name says enough: a person
-whose name matched in one word ("Kim", "Pak", "Ivanov") is matched only when a property agrees.
+the query (or the query is its id), its type is the one asked for, no property differs, and it
+is at least ``MARGIN`` points ahead of the next candidate.  Where another candidate's name fits
+the query as well (namesakes), or the name that matched is a person's one word ("Kim", "Pak",
+"Ivanov"), a decisive property must agree too: an identifier (Wikidata id, link), a document
+that names it, a place, or a post named in two words or more.  A date, a body or a one-word post
+("Chairman") raises the score but never decides.
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ UNKNOWN, WEAK_CONFLICT, STRONG_CONFLICT, TYPE_CONFLICT = 0.9, 0.75, 0.3, 0.7
 _WIKIDATA = re.compile(r"^(?:https?://www\.wikidata\.org/(?:entity|wiki)/)?(Q[1-9][0-9]*)$")
 #: Properties a query without a name can start from: each names entities of its own.
 LOOKUP_PROPERTIES = ("wikidata", "link", "document", "place", "partOfPlace", "organization")
+IDENTIFIERS = ("wikidata", "link")
+FUNCTION_WORDS = frozenset({"of", "the", "and", "in", "for", "to", "at", "on", "a", "an"})
 
 
 # -- what the service knows about its entities ------------------------------------------------
@@ -157,6 +162,7 @@ class Verdict:
     outcome: int                # 1 agrees, 0 cannot be checked, -1 differs
     factor: float
     detail: str
+    decisive: bool = False      # an agreement that can tell namesakes apart
 
 
 @dataclass
@@ -352,7 +358,7 @@ class Matcher:
         judge = getattr(self, f"_judge_{prop.id}")
         outcome, similarity, detail = judge(condition, resolved, facts, card)
         if outcome > 0:
-            return Verdict(prop.id, 1, 1.0 - 0.1 * (1.0 - similarity), detail)
+            return Verdict(prop.id, 1, 1.0 - 0.1 * (1.0 - similarity), detail, _decisive(condition))
         if outcome < 0 and prop.conflict != "none":
             return Verdict(prop.id, -1, STRONG_CONFLICT if prop.conflict == "strong" else WEAK_CONFLICT, detail)
         return Verdict(prop.id, 0, UNKNOWN, detail)
@@ -453,20 +459,37 @@ class Matcher:
     def _decide(self, query: Query, candidates: list[Scored]) -> None:
         if not candidates:
             return
-        best = candidates[0]
-        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-        agreed = any(v.outcome > 0 for v in best.verdicts)
+        best, others = candidates[0], candidates[1:]
+        runner_up = others[0].score if others else 0.0
+        decisive = any(v.decisive for v in best.verdicts)
         if query.text is None:
-            identified = any(v.outcome > 0 and v.pid in ("wikidata", "link") for v in best.verdicts)
-            best.match = identified and len(candidates) == 1
+            identified = any(v.outcome > 0 and v.pid in IDENTIFIERS for v in best.verdicts)
+            best.match = identified and not others
             return
+        # Entities whose names the query fits as well are told apart only by a decisive
+        # property, never by one that merely could not be checked on the others.
+        closest_name = max((other.name_score for other in others), default=0.0)
+        names_differ = 100 * (best.name_score - closest_name) >= MARGIN
         best.match = (
             best.name_strong
             and best.type_ok is not False
             and not any(v.outcome < 0 for v in best.verdicts)
             and best.score - runner_up >= MARGIN
-            and (agreed or _says_enough(best))
+            and (names_differ or decisive)
+            and (decisive or _says_enough(best))
         )
+
+
+def _decisive(condition: Condition) -> bool:
+    """Whether agreeing on this condition picks one entity out of namesakes: an identifier,
+    a document (our documents list every entity they name), a place, or a post named in
+    words enough to be a particular one ("Chief of the Rear", not "Chairman")."""
+    if condition.pid in IDENTIFIERS or condition.pid in ("document", "place", "partOfPlace"):
+        return True
+    if condition.pid == "post":
+        return any(len([w for w in normalize(_text(v) if not isinstance(v, EntityValue) else v.name or "").split()
+                        if w not in FUNCTION_WORDS]) >= 2 for v in condition.values)
+    return False
 
 
 def _says_enough(scored: Scored) -> bool:
