@@ -35,7 +35,7 @@ from typing import Protocol
 
 from rapidfuzz import fuzz
 
-from archivekg.names import STRONG_MATCH, NameIndex, compact, name_form, normalize, to_latin
+from archivekg.names import STRONG_MATCH, MatchKind, NameIndex, compact, name_form, normalize, to_latin
 from archivekg.reconcile import dates
 from archivekg.reconcile.properties import (
     BY_ID,
@@ -345,7 +345,10 @@ class Matcher:
         allowed = frozenset().union(*(table.members(root) for root in roots))
         candidates = [c for c in self.index.match(text, type=allowed, limit=5) if c.strong]
         if not candidates:
-            return set()
+            # A long name (a document's title) is often given by its beginning: accept one
+            # whose name begins so, when only one does.
+            begun = [c for c in self.index.complete(text, type=allowed, limit=2) if c.kind is MatchKind.PREFIX]
+            return {begun[0].entity_id} if len(begun) == 1 else set()
         best = candidates[0].score
         return {c.entity_id for c in candidates if c.score >= best - 0.03}
 
