@@ -17,6 +17,11 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import current_app
 
 from archivekg.names import NameIndex
 from archivekg.namespaces import AKG, PREFIXES
@@ -33,6 +38,8 @@ NAME_PROPERTIES = ("name", "label", "title", "decreeTitle", "nameVariant", "decr
 OTHER_NAMES = (PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "altLabel", PREFIXES["rdfs"] + "label")
 DESCRIPTION_LENGTH = 180
 TIES = ("origin", "tookPlaceAt", "movedFrom", "movedTo", "placeOfWriting", "partOfPlace")
+RDFS_LABEL = PREFIXES["rdfs"] + "label"
+RDFS_SUBCLASS = PREFIXES["rdfs"] + "subClassOf"
 
 
 @dataclass
@@ -96,32 +103,34 @@ def _snapshot() -> Snapshot:
 
 
 def type_table() -> TypeTable:
-    """Our root classes and their subclasses as the served graph's ontology declares them (a
-    graph without our ontology still has the roots)."""
-    roots = " ".join(f"akg:{root}" for root in ROOT_TYPES)
-    rows = _select(f"""
-        SELECT ?c ?label ?parent WHERE {{
-          VALUES ?root {{ {roots} }} ?c rdfs:subClassOf+ ?root
-          OPTIONAL {{ ?c rdfs:label ?label }}
-          OPTIONAL {{ ?c rdfs:subClassOf ?parent FILTER(STRSTARTS(STR(?parent), {json.dumps(AKG)})) }}
-        }}""")
+    """Our root classes and their subclasses, as our ontology (ONTOLOGY_DIR) and the served
+    graph declare them: served files without the ontology still type their entities with our
+    classes (a City is a Place)."""
+    return pages.cached("reconcile-types", _type_table)
+
+
+def _type_table() -> TypeTable:
     labels: dict[str, str] = {root: iris.humanize(root) for root in ROOT_TYPES}
     parents: dict[str, set[str]] = {root: set() for root in ROOT_TYPES}
-    for row in rows:
-        if not row["c"].value.startswith(AKG):
-            continue
-        tid = row["c"].value[len(AKG):]
-        if tid in EXCLUDED_TYPES or tid in ROOT_TYPES:
+    edges = list(_ontology_file_classes(current_app.config["ONTOLOGY_DIR"]))
+    for row in _select(f"""
+            SELECT ?c ?label ?parent WHERE {{
+              ?c rdfs:subClassOf ?parent FILTER(STRSTARTS(STR(?c), {json.dumps(AKG)}))
+              OPTIONAL {{ ?c rdfs:label ?label FILTER(LANG(?label) IN ("", "en")) }} }}"""):
+        edges.append((row["c"].value, sparql.text(row["label"]), row["parent"].value))
+    for row in _select(f"""
+            SELECT ?c ?label WHERE {{ VALUES ?c {{ {" ".join(f"akg:{root}" for root in ROOT_TYPES)} }}
+              ?c rdfs:label ?label FILTER(LANG(?label) IN ("", "en")) }}"""):
+        edges.append((row["c"].value, row["label"].value, None))
+    for child, label, parent in edges:
+        tid = child[len(AKG):]
+        if tid in EXCLUDED_TYPES:
             continue
         parents.setdefault(tid, set())
-        if row["label"] is not None and getattr(row["label"], "language", None) in (None, "en"):
-            labels[tid] = row["label"].value
-        if row["parent"] is not None:
-            parents[tid].add(row["parent"].value[len(AKG):])
-    for root in ROOT_TYPES:
-        for row in _select(f"SELECT ?label WHERE {{ akg:{root} rdfs:label ?label }}"):
-            if getattr(row["label"], "language", None) in (None, "en"):
-                labels[root] = row["label"].value
+        if label:
+            labels[tid] = label
+        if parent is not None and parent.startswith(AKG) and tid not in ROOT_TYPES:
+            parents[tid].add(parent[len(AKG):])
     infos = []
     for tid, found in parents.items():
         found = {p for p in found if p != tid and p in parents and p not in EXCLUDED_TYPES}
@@ -136,6 +145,26 @@ def type_table() -> TypeTable:
         ancestors = {a for p in info.parents for a in table.ancestors(p)}
         direct.append(TypeInfo(info.id, info.name, tuple(p for p in info.parents if p not in ancestors), info.root))
     return TypeTable(direct, AKG)
+
+
+@lru_cache(maxsize=4)
+def _ontology_file_classes(folder: str) -> tuple[tuple[str, str | None, str | None], ...]:
+    """(class, English label, superclass) of our classes in the ontology's Turtle files."""
+    found: dict[str, list] = {}
+    for path in sorted(Path(folder).glob("*.ttl")):
+        for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+            subject = quad.subject.value
+            if not subject.startswith(AKG):
+                continue
+            entry = found.setdefault(subject, [None, set()])
+            if quad.predicate.value == RDFS_LABEL and getattr(quad.object, "language", None) in (None, "en"):
+                entry[0] = quad.object.value
+            elif quad.predicate.value == RDFS_SUBCLASS and quad.object.value.startswith(AKG):
+                entry[1].add(quad.object.value)
+    edges = []
+    for subject, (label, supers) in sorted(found.items()):
+        edges += [(subject, label, parent) for parent in sorted(supers)] or [(subject, label, None)]
+    return tuple(edges)
 
 
 def _root_of(tid: str, parents: dict[str, set[str]]) -> str | None:
