@@ -12,6 +12,7 @@ import pytest
 from sparql.conftest import Reply, Server, start_server
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
 PARTNER = HERE / "data" / "partner.ttl"
 PARTNER_BASE = "https://partner.example/"
 
