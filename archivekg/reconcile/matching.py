@@ -29,7 +29,7 @@ that names it, a place, or a post named in two words or more.  A date, a body or
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -144,10 +144,11 @@ class Catalogue:
 
 
 class FactSource(Protocol):
-    def facts(self, iris: Sequence[str], wanted: set[str], *, documents: Sequence[str] | None = None,
+    def facts(self, wanted: Mapping[str, Sequence[str]], *, documents: Sequence[str] | None = None,
               limit: int | None = None) -> dict[str, Facts]:
-        """Facts of each entity for the property ids ``wanted``; for "document", only the
-        documents among ``documents`` when it is given, at most ``limit`` per entity."""
+        """The facts of each property id of ``wanted`` for the entities (IRIs) it maps to;
+        for "document", only the documents among ``documents`` when it is given, at most
+        ``limit`` per entity."""
 
     def lookup(self, pid: str, values: Sequence[str]) -> set[str]:
         """The entities whose ``pid`` has one of ``values`` (entity IRIs, or literal values
@@ -209,7 +210,7 @@ class Matcher:
         for query in queries:
             self._check(query)
         found = {query.key: self._candidates(query) for query in queries}
-        wanted: dict[str, set[str]] = {}
+        wanted: dict[str, set[str]] = {}          # property id → the candidates to check it on
         documents: set[str] = set()
         resolved: dict[tuple[str, int], list[set[str] | None]] = {}
         for query in queries:
@@ -219,13 +220,12 @@ class Matcher:
                                                for value in condition.values]
                 if condition.pid == "document":
                     documents.update(i for ids in resolved[query.key, number] for i in ids or ())
-            if query.conditions:
-                for scored in found[query.key]:
-                    wanted.setdefault(scored.card.iri, set()).update(c.pid for c in query.conditions)
+            for condition in query.conditions:
+                wanted.setdefault(condition.pid, set()).update(s.card.iri for s in found[query.key])
         facts: dict[str, Facts] = {}
         if wanted:
-            pids = set().union(*wanted.values())
-            facts = self.source.facts(sorted(wanted), pids, documents=sorted(documents))
+            facts = self.source.facts({pid: sorted(iris) for pid, iris in wanted.items()},
+                                      documents=sorted(documents))
         answers = {}
         for query in queries:
             candidates = found[query.key]

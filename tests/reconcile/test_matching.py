@@ -52,9 +52,9 @@ class FakeFacts:
     def __init__(self):
         self.asked: list[tuple[tuple[str, ...], frozenset[str]]] = []
 
-    def facts(self, iris, wanted, *, documents=None, limit=None):
-        self.asked.append((tuple(iris), frozenset(wanted)))
-        return {iri: FACTS.get(iri[len(ID):], Facts()) for iri in iris}
+    def facts(self, wanted, *, documents=None, limit=None):
+        self.asked.append({pid: tuple(iris) for pid, iris in wanted.items()})
+        return {iri: FACTS.get(iri[len(ID):], Facts()) for iris in wanted.values() for iri in iris}
 
     def lookup(self, pid, values):
         found = set()
@@ -189,7 +189,7 @@ def test_a_query_the_service_cannot_read_is_refused_with_what_is_wrong(matcher, 
     assert message in str(caught.value)
 
 
-def test_facts_are_fetched_once_per_batch_and_only_when_a_query_has_properties(matcher):
+def test_facts_are_fetched_once_per_batch_for_the_candidates_of_the_queries_that_ask(matcher):
     source = matcher.source
     source.asked.clear()
     matcher.reconcile([Query("a", "Kim"), Query("b", "Nam Il")])
@@ -197,5 +197,8 @@ def test_facts_are_fetched_once_per_batch_and_only_when_a_query_has_properties(m
     matcher.reconcile([Query("a", "Kim", conditions=(Condition("post", ("Chief of the Rear",)),)),
                        Query("b", "Nam Il", conditions=(Condition("wikidata", ("Q492895",)),))])
     assert len(source.asked) == 1
-    asked_iris, asked_pids = source.asked[0]
-    assert {ID + "kim-yeol", ID + "nam-il-general"} <= set(asked_iris) and asked_pids == {"post", "wikidata"}
+    asked = source.asked[0]
+    assert set(asked) == {"post", "wikidata"}
+    # Each property is checked on the candidates of the queries that give it, only.
+    assert ID + "kim-yeol" in asked["post"] and ID + "nam-il-general" not in asked["post"]
+    assert ID + "nam-il-general" in asked["wikidata"] and ID + "kim-yeol" not in asked["wikidata"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -262,28 +262,31 @@ class GraphFacts:
         self.snapshot = found
         self.cards = found.catalogue.cards
 
-    def facts(self, iris_: Sequence[str], wanted: set[str], *, documents: Sequence[str] | None = None,
+    def facts(self, wanted: Mapping[str, Sequence[str]], *, documents: Sequence[str] | None = None,
               limit: int | None = None) -> dict[str, Facts]:
-        result = {iri: Facts() for iri in iris_}
-        for chunk in _chunks(list(iris_)):
-            if "document" in wanted:
-                self._documents(chunk, result, documents, limit)
-            if "post" in wanted or "organization" in wanted:
-                self._posts(chunk, result)
-            if "organization" in wanted:
-                self._organizations(chunk, result)
-            if "date" in wanted:
-                self._dates(chunk, result)
-            if "place" in wanted or "partOfPlace" in wanted:
-                self._places(chunk, result)
-            if "wikidata" in wanted:
-                for row in _select(f"SELECT DISTINCT ?x ?q WHERE {{ {sparql.values('x', chunk)} ?x akg:wikidata ?q }}"):
-                    result[row["x"].value].wikidata.add(row["q"].value.strip())
-            if "link" in wanted:
-                self._links(chunk, result)
-        if "variant" in wanted:
-            for iri in iris_:
-                result[iri].names = [text for text, _ in self.snapshot.names.get(iri, [])]
+        result = {iri: Facts() for iris_ in wanted.values() for iri in iris_}
+
+        def each(pids: tuple[str, ...]):
+            chosen = sorted({iri for pid in pids for iri in wanted.get(pid, ())})
+            yield from _chunks(chosen)
+
+        for chunk in each(("document",)):
+            self._documents(chunk, result, documents, limit)
+        for chunk in each(("post", "organization")):
+            self._posts(chunk, result)
+        for chunk in each(("organization",)):
+            self._organizations(chunk, result)
+        for chunk in each(("date",)):
+            self._dates(chunk, result)
+        for chunk in each(("place", "partOfPlace")):
+            self._places(chunk, result)
+        for chunk in each(("wikidata",)):
+            for row in _select(f"SELECT DISTINCT ?x ?q WHERE {{ {sparql.values('x', chunk)} ?x akg:wikidata ?q }}"):
+                result[row["x"].value].wikidata.add(row["q"].value.strip())
+        for chunk in each(("link",)):
+            self._links(chunk, result)
+        for iri in wanted.get("variant", ()):
+            result[iri].names = [text for text, _ in self.snapshot.names.get(iri, [])]
         for iri, facts in result.items():
             card = self.cards.get(iri)
             facts.document_count = card.weight if card else 0
@@ -304,8 +307,8 @@ class GraphFacts:
                            "?d akg:mentions ?x }")
         else:
             rows = _select(f"""
-                SELECT ?x ?d (MIN(?day) AS ?first) WHERE {{ {sparql.values('x', chunk)} ?d akg:mentions ?x .
-                  ?d a akg:ArchivalDocument OPTIONAL {{ ?d akg:earliestDate ?day }} }}
+                SELECT ?x ?d (MIN(?day) AS ?first) WHERE {{ {sparql.values('x', chunk)} ?d akg:mentions ?x
+                  OPTIONAL {{ ?d akg:earliestDate ?day }} }}
                 GROUP BY ?x ?d ORDER BY ?x ?first ?d""")
         for row in rows:
             held = result[row["x"].value].documents
@@ -353,7 +356,7 @@ class GraphFacts:
             return
         for row in _select(f"""
                 SELECT ?x (MIN(?from) AS ?first) (MAX(?to) AS ?last) WHERE {{ {sparql.values('x', agents)}
-                  {{ ?d akg:mentions ?x . ?d a akg:ArchivalDocument ; akg:earliestDate ?from ; akg:latestDate ?to }}
+                  {{ ?d akg:mentions ?x ; akg:earliestDate ?from ; akg:latestDate ?to }}
                   UNION {{ ?t akg:holder ?x ; akg:earliestDate ?from ; akg:latestDate ?to }}
                 }} GROUP BY ?x"""):
             first, last = sparql.text(row["first"]), sparql.text(row["last"])

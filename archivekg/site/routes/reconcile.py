@@ -150,7 +150,7 @@ def _extend(query: protocol.ExtendQuery) -> dict:
     wanted = set(limits)
     document_limit = limits.get("document")
     facts_by_iri = entity_index.GraphFacts(snapshot).facts(
-        known, wanted, limit=document_limit or None) if known and wanted else {}
+        dict.fromkeys(wanted, known), limit=document_limit or None) if known and wanted else {}
     table = entity_index.type_table()
     meta = []
     for pid, _ in query.properties:
@@ -293,7 +293,7 @@ def preview():
         raise ApiError(404, "unknown-entity", f"No entity of this service has the id {wanted!r}.")
     card = snapshot.catalogue.cards[iri]
     table = snapshot.catalogue.types
-    entity = entity_index.GraphFacts(snapshot).facts([iri], {"post", "date", "wikidata"})[iri]
+    entity = entity_index.GraphFacts(snapshot).facts(dict.fromkeys(("post", "date", "wikidata"), [iri]))[iri]
     documents, total = facts.documents_mentioning(iri, limit=PREVIEW_DOCUMENTS, offset=0)
     rows = facts.passages_about(iri, [doc for doc, _ in documents])
     labels = Labels()
