@@ -184,8 +184,12 @@ class Scored:
                  {"id": "name_is_a_form", "value": self.name_strong}]
         if self.type_ok is not None:
             found.append({"id": "type_match", "value": self.type_ok})
+        seen: dict[str, int] = {}
         for verdict in self.verdicts:
-            found.append({"id": f"property_{verdict.pid}", "value": verdict.outcome})
+            # A property given twice gets two features: their ids must differ.
+            seen[verdict.pid] = seen.get(verdict.pid, 0) + 1
+            suffix = f"_{seen[verdict.pid]}" if seen[verdict.pid] > 1 else ""
+            found.append({"id": f"property_{verdict.pid}{suffix}", "value": verdict.outcome})
         found += [{"id": "documents", "value": self.card.weight},
                   {"id": "namesakes", "value": self.namesakes}]
         return found

@@ -202,3 +202,10 @@ def test_facts_are_fetched_once_per_batch_for_the_candidates_of_the_queries_that
     # Each property is checked on the candidates of the queries that give it, only.
     assert ID + "kim-yeol" in asked["post"] and ID + "nam-il-general" not in asked["post"]
     assert ID + "nam-il-general" in asked["wikidata"] and ID + "kim-yeol" not in asked["wikidata"]
+
+
+def test_a_property_given_twice_gives_two_features_with_their_own_ids(matcher):
+    query = Query("q", "Nam Il", conditions=(Condition("wikidata", ("Q492895",)), Condition("wikidata", ("Q5",))))
+    best = matcher.reconcile([query])["q"][0]
+    ids = [f["id"] for f in best.features()]
+    assert len(ids) == len(set(ids)) and {"property_wikidata", "property_wikidata_2"} <= set(ids)
