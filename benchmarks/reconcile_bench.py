@@ -69,8 +69,15 @@ class Client:
     def call(self, method: str, path: str, body: bytes | None = None) -> tuple[float, bytes]:
         headers = {"Content-Type": "application/x-www-form-urlencoded"} if body else {}
         started = time.perf_counter()
-        self.connection.request(method, path, body=body, headers=headers)
-        response = self.connection.getresponse()
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            # The server closes a kept-alive connection idle for a few seconds: open another.
+            self.connection.close()
+            started = time.perf_counter()
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
         answer = response.read()
         elapsed = (time.perf_counter() - started) * 1000
         if response.status != 200:
@@ -111,6 +118,7 @@ def main(argv: list[str] | None = None) -> None:
     if not data.is_dir():
         parser.error(f"no data folder at {data}: give --data")
 
+    words = prefixes(data, arguments.suggests, arguments.seed)
     port = run.free_port()
     env = dict(os.environ, ARCHIVEKG_BUILD_DIR=str(build_dir), ARCHIVEKG_LOG_LEVEL="WARNING")
     child = run.Child([run.PY, "-m", "archivekg.cli.serve", "--host", "127.0.0.1", "--port", str(port),
@@ -129,7 +137,6 @@ def main(argv: list[str] | None = None) -> None:
         print(f"partner sheet at this size: {right}/{len(expected)} right first, {wrong} wrong match")
         samples = [client.call("POST", "/reconcile", body)[0] for _ in range(arguments.batches)]
         print(f"50-name batch: {figures(samples)}")
-        words = prefixes(data, arguments.suggests, arguments.seed)
         client.call("GET", "/reconcile/suggest/entity?" + urlencode({"prefix": "warm"}))
         samples = [client.call("GET", "/reconcile/suggest/entity?" + urlencode({"prefix": prefix}))[0]
                    for prefix in words]

@@ -29,13 +29,13 @@ that names it, a place, or a post named in two words or more.  A date, a body or
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from rapidfuzz import fuzz
 
-from archivekg.names import STRONG_MATCH, MatchKind, NameIndex, compact, name_form, normalize, to_latin
+from archivekg.names import STRONG_MATCH, Candidate, MatchKind, NameIndex, compact, name_form, normalize, to_latin
 from archivekg.reconcile import dates
 from archivekg.reconcile.properties import (
     BY_ID,
@@ -143,6 +143,35 @@ class Catalogue:
         return None
 
 
+class NameParts:
+    """The name indexes of the service, each for some root types, built when first needed: the
+    registry's persons, bodies and places in one (small, asked most), events, decrees and
+    documents in another (their labels are many and long).  A query whose types name only
+    one part is matched there alone."""
+
+    def __init__(self, parts: Sequence[tuple[frozenset[str], Callable[[], NameIndex]]]):
+        self._parts = [(roots, load) for roots, load in parts]
+        self._loaded: dict[int, NameIndex] = {}
+
+    def index(self, number: int) -> NameIndex:
+        if number not in self._loaded:
+            self._loaded[number] = self._parts[number][1]()
+        return self._loaded[number]
+
+    def numbers(self, roots: frozenset[str] | None) -> tuple[list[int], list[int]]:
+        """The parts that hold entities of ``roots`` (all for None), and the others."""
+        chosen = [n for n, (held, _) in enumerate(self._parts) if roots is None or held & roots]
+        return chosen, [n for n in range(len(self._parts)) if n not in chosen]
+
+    def match(self, text: str, parts: Sequence[int], *, type=None, limit: int) -> list[Candidate]:
+        found = [c for n in parts for c in self.index(n).match(text, type=type, limit=limit)]
+        return sorted(found, key=lambda c: (-c.score, -c.weight, c.entity_id))[:limit]
+
+    def complete(self, text: str, parts: Sequence[int], *, type=None, limit: int) -> list[Candidate]:
+        found = [c for n in parts for c in self.index(n).complete(text, type=type, limit=limit)]
+        return sorted(found, key=lambda c: (-c.score, -c.weight, len(c.name), c.entity_id))[:limit]
+
+
 class FactSource(Protocol):
     def facts(self, wanted: Mapping[str, Sequence[str]], *, documents: Sequence[str] | None = None,
               limit: int | None = None) -> dict[str, Facts]:
@@ -205,8 +234,8 @@ class Scored:
 
 
 class Matcher:
-    def __init__(self, index: NameIndex, catalogue: Catalogue, source: FactSource):
-        self.index, self.catalogue, self.source = index, catalogue, source
+    def __init__(self, names: NameParts, catalogue: Catalogue, source: FactSource):
+        self.names, self.catalogue, self.source = names, catalogue, source
 
     # ---------------------------------------------------------------- queries
     def reconcile(self, queries: Sequence[Query]) -> dict[str, list[Scored]]:
@@ -292,7 +321,13 @@ class Matcher:
                 card = self.catalogue.cards[own]
                 found[own] = Scored(card, 1.0, True, f"the query is its id “{query.text}”",
                                     self._type_ok(query, sets, card))
-            for candidate in self.index.match(query.text, type=allowed if hard else None, limit=reach):
+            roots = frozenset(self.catalogue.types.types[t].root for t in allowed) if allowed else None
+            chosen, others = self.names.numbers(roots)
+            candidates = self.names.match(query.text, chosen, type=allowed if hard else None, limit=reach)
+            if not hard and others and not any(c.strong for c in candidates):
+                # "should": entities of other types, when none of the types asked for fits.
+                candidates += self.names.match(query.text, others, limit=reach)
+            for candidate in candidates:
                 card = self.catalogue.cards.get(candidate.entity_id)
                 if card is None or card.iri in found:
                     continue
@@ -347,11 +382,13 @@ class Matcher:
         if not text.strip():
             return set()
         allowed = frozenset().union(*(table.members(root) for root in roots))
-        candidates = [c for c in self.index.match(text, type=allowed, limit=5) if c.strong]
+        parts, _ = self.names.numbers(frozenset(roots))
+        candidates = [c for c in self.names.match(text, parts, type=allowed, limit=5) if c.strong]
         if not candidates:
             # A long name (a document's title) is often given by its beginning: accept one
             # whose name begins so, when only one does.
-            begun = [c for c in self.index.complete(text, type=allowed, limit=2) if c.kind is MatchKind.PREFIX]
+            begun = [c for c in self.names.complete(text, parts, type=allowed, limit=2)
+                     if c.kind is MatchKind.PREFIX]
             return {begun[0].entity_id} if len(begun) == 1 else set()
         best = candidates[0].score
         return {c.entity_id for c in candidates if c.score >= best - 0.03}
@@ -532,13 +569,15 @@ def _name(held) -> str:
 
 # -- suggest --------------------------------------------------------------------------------
 
-def suggest_entities(index: NameIndex, catalogue: Catalogue, prefix: str, *, types: frozenset[str] | None,
+def suggest_entities(names: NameParts, catalogue: Catalogue, prefix: str, *, types: frozenset[str] | None,
                      cursor: int, limit: int) -> list[Card]:
     cards: list[Card] = []
     own = catalogue.resolve_id(prefix)
     if own is not None and (types is None or set(catalogue.cards[own].types) & types):
         cards.append(catalogue.cards[own])
-    for candidate in index.complete(prefix, type=types, limit=cursor + limit + 1):
+    roots = frozenset(catalogue.types.types[t].root for t in types if t in catalogue.types.types) if types else None
+    parts, _ = names.numbers(roots)
+    for candidate in names.complete(prefix, parts, type=types, limit=cursor + limit + 1):
         card = catalogue.cards.get(candidate.entity_id)
         if card is not None and card not in cards:
             cards.append(card)
@@ -560,5 +599,5 @@ def suggest_by_words(items: Iterable[tuple[str, str, str]], prefix: str) -> list
     return first + later
 
 
-__all__ = ["STRONG_MATCH", "Card", "Catalogue", "FactSource", "Matcher", "Scored", "TypeInfo", "TypeTable",
+__all__ = ["STRONG_MATCH", "Card", "Catalogue", "FactSource", "Matcher", "NameParts", "Scored", "TypeInfo", "TypeTable",
            "suggest_by_words", "suggest_entities"]

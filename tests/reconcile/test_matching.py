@@ -7,11 +7,13 @@ from __future__ import annotations
 import pytest
 
 from archivekg.names import NameIndex
-from archivekg.reconcile.matching import Card, Catalogue, Matcher, TypeInfo, TypeTable
+from archivekg.reconcile.matching import Card, Catalogue, Matcher, NameParts, TypeInfo, TypeTable
 from archivekg.reconcile.properties import Facts, Post
 from archivekg.reconcile.protocol import BadRequest, Condition, Query
 
 NS = "https://w3id.org/archivekg/ontology#"
+AGENTS = frozenset({"Person", "Place"})
+THINGS = frozenset({"ArchivalDocument"})
 ID = "https://example.org/id/"
 
 TYPES = TypeTable([
@@ -69,8 +71,13 @@ class FakeFacts:
 @pytest.fixture(scope="module")
 def matcher():
     cards = [Card(ID + name, name, names[0], types, f"{types[0]} {name}", weight) for name, types, names, weight in WORLD]
-    index = NameIndex([(ID + name, types[0], [(n, None) for n in names], weight) for name, types, names, weight in WORLD])
-    return Matcher(index, Catalogue(cards, TYPES, ID), FakeFacts())
+
+    def index(roots):
+        return NameIndex([(ID + name, types[0], [(n, None) for n in names], weight)
+                          for name, types, names, weight in WORLD if types[-1] in roots])
+
+    parts = NameParts([(AGENTS, lambda: index(AGENTS)), (THINGS, lambda: index(THINGS))])
+    return Matcher(parts, Catalogue(cards, TYPES, ID), FakeFacts())
 
 
 def ask(matcher, text=None, *, types=(), strict="any", limit=5, **properties):
@@ -209,3 +216,23 @@ def test_a_property_given_twice_gives_two_features_with_their_own_ids(matcher):
     best = matcher.reconcile([query])["q"][0]
     ids = [f["id"] for f in best.features()]
     assert len(ids) == len(set(ids)) and {"property_wikidata", "property_wikidata_2"} <= set(ids)
+
+
+def test_a_query_typed_for_persons_or_places_never_builds_the_index_of_documents():
+    built = []
+
+    def index(roots):
+        built.append(roots)
+        return NameIndex([(ID + name, types[0], [(n, None) for n in names], weight)
+                          for name, types, names, weight in WORLD if types[-1] in roots])
+
+    cards = [Card(ID + name, name, names[0], types, "", weight) for name, types, names, weight in WORLD]
+    parts = NameParts([(AGENTS, lambda: index(AGENTS)), (THINGS, lambda: index(THINGS))])
+    fresh = Matcher(parts, Catalogue(cards, TYPES, ID), FakeFacts())
+    assert ask(fresh, "Kim Yeol", types=["Person"], strict="should")[0].card.id == "kim-yeol"
+    assert ask(fresh, "Sunido", types=["Island"])[0].card.id == "sunido"
+    assert built == [AGENTS]
+    # A name no person fits, typed "should": the other kinds are searched too.
+    assert ask(fresh, "Memo on the resettlement decrees", types=["Person"], strict="should")[0].card.id == "memo"
+    assert ask(fresh, "Journal of the ambassador")[0].card.id == "journal"
+    assert built == [AGENTS, THINGS]

@@ -1,10 +1,12 @@
 """The entities of the served graph as reconciliation sees them: their names (a ``NameIndex``),
 a card for each (name, types, description, how many documents name it), and their facts.
 
-``entity_index()`` is the one place the name index comes from; it is built here from the served
-graph through the worker pool and cached per release (``pages.cached``).  Entity ids in the
-index are IRIs; the type of an entry is its most specific class of our ontology (``Island``),
-its weight the number of documents that name it (``akg:mentions``).
+``entity_index()`` is the one place the name index of the persons, organizations, groups and
+places comes from; it is built here from the served graph through the worker pool and cached
+per release (``pages.cached``).  Entity ids in the index are IRIs; the type of an entry is its
+most specific class of our ontology (``Island``), its weight the number of documents that name
+it (``akg:mentions``).  Events, decrees and documents have an index of their own
+(``thing_index()``), built when a query first needs it.
 
 Entities are the members of our classes Person, Organization, Group, Place, Event, Decree and
 ArchivalDocument, and of their subclasses (a tenure, a post held, is not one).
@@ -25,15 +27,28 @@ from flask import current_app
 
 from archivekg.names import NameIndex
 from archivekg.namespaces import AKG, PREFIXES
-from archivekg.reconcile.matching import Card, Catalogue, TypeInfo, TypeTable
-from archivekg.reconcile.properties import DECREE, DOCUMENT, EVENT, EXCLUDED_TYPES, ROOT_TYPES, Facts, Post
+from archivekg.reconcile.matching import Card, Catalogue, NameParts, TypeInfo, TypeTable
+from archivekg.reconcile.properties import (
+    DECREE,
+    DOCUMENT,
+    EVENT,
+    EXCLUDED_TYPES,
+    GROUP,
+    ORGANIZATION,
+    PERSON,
+    PLACE,
+    ROOT_TYPES,
+    Facts,
+    Post,
+)
 from archivekg.site.render import iris, pages, sparql
 
 #: Whatever the served graph holds, an answer this long is read whole (the default cut of
 #: MAX_RESULTS is for people's queries).
 NO_LIMIT = 50_000_000
 CHUNK = 400
-OWN_DATES = frozenset({EVENT, DECREE, DOCUMENT})
+OWN_DATES = THING_ROOTS = frozenset({EVENT, DECREE, DOCUMENT})
+REGISTRY_ROOTS = frozenset({PERSON, ORGANIZATION, GROUP, PLACE})
 NAME_PROPERTIES = ("name", "label", "title", "decreeTitle", "nameVariant", "decreeNumber", "documentNumber")
 OTHER_NAMES = (PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "altLabel", PREFIXES["rdfs"] + "label")
 DESCRIPTION_LENGTH = 180
@@ -51,8 +66,20 @@ class Snapshot:
 
 
 def entity_index() -> NameIndex:
-    """The name index of the served release's entities (ids: IRIs)."""
-    return pages.cached("reconcile-name-index", lambda: _index(snapshot()))
+    """The name index of the served release's persons, organizations, groups and places (the
+    registries' kinds; ids: IRIs)."""
+    return pages.cached("reconcile-name-index", lambda: _index(snapshot(), REGISTRY_ROOTS))
+
+
+def thing_index() -> NameIndex:
+    """The name index of the events, decrees and documents: their labels and titles are
+    many and long (at 10,000 documents, two thirds of the names and most of the time to
+    index them), so it is built only when a query asks for them."""
+    return pages.cached("reconcile-thing-index", lambda: _index(snapshot(), THING_ROOTS))
+
+
+def name_parts() -> NameParts:
+    return NameParts([(REGISTRY_ROOTS, entity_index), (THING_ROOTS, thing_index)])
 
 
 def catalogue() -> Catalogue:
@@ -63,9 +90,11 @@ def snapshot() -> Snapshot:
     return pages.cached("reconcile-snapshot", _snapshot)
 
 
-def _index(found: Snapshot) -> NameIndex:
+def _index(found: Snapshot, roots: frozenset[str]) -> NameIndex:
     entries = []
     for iri, card in found.catalogue.cards.items():
+        if card.root not in roots:
+            continue
         names = found.names.get(iri) or [(card.name, None)]
         entries.append((iri, card.types[0], names, card.weight))
     return NameIndex(entries)
@@ -87,10 +116,10 @@ def _snapshot() -> Snapshot:
     excluded = [AKG + tid for tid in sorted(EXCLUDED_TYPES)]
     for row in _select(f"SELECT DISTINCT ?x WHERE {{ {sparql.values('c', excluded)} ?x a ?c }}"):
         types_of.pop(row["x"].value, None)
-    names = _names(classes)
+    names = _names(types_of.keys())
     weights = {row["x"].value: sparql.integer(row["n"]) or 0 for row in _select(
         "SELECT ?x (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d akg:mentions ?x } GROUP BY ?x")}
-    details = _details(classes)
+    details = _details(types_of.keys())
     cards = []
     for iri, own in types_of.items():
         ordered = _most_specific_first(table, own)
@@ -190,17 +219,27 @@ def _most_specific_first(table: TypeTable, own: set[str]) -> list[str]:
     return specific + rest
 
 
-def _names(classes: list[str]) -> dict[str, list[tuple[str, str | None]]]:
-    properties = [AKG + p for p in NAME_PROPERTIES] + list(OTHER_NAMES)
-    rank = {p: i for i, p in enumerate(properties)}
+# The snapshot's queries read each property whole and keep the entities' rows here: joined
+# with the entities' classes in SPARQL they took 10-15 times longer at 10,000 documents.
+
+def _names(entities) -> dict[str, list[tuple[str, str | None]]]:
+    wanted = set(entities)
+    ours = [AKG + p for p in NAME_PROPERTIES]
+    rank = {p: i for i, p in enumerate(ours + list(OTHER_NAMES))}
     found: dict[str, list[tuple[int, str, str | None]]] = defaultdict(list)
-    for row in _select(f"""
-            SELECT DISTINCT ?x ?p ?n WHERE {{
-              {sparql.values('c', classes)} ?x a ?c . {sparql.values('p', properties)}
-              ?x ?p ?n FILTER(isLITERAL(?n)) }}"""):
-        text = row["n"].value.strip()
-        if text:
-            found[row["x"].value].append((rank[row["p"].value], text, getattr(row["n"], "language", None)))
+
+    def keep(rows) -> None:
+        for row in rows:
+            text = row["n"].value.strip()
+            if text and row["x"].value in wanted:
+                found[row["x"].value].append((rank[row["p"].value], text, getattr(row["n"], "language", None)))
+
+    keep(_select(f"SELECT ?x ?p ?n WHERE {{ {sparql.values('p', ours)} ?x ?p ?n FILTER(isLITERAL(?n)) }}"))
+    # Labels of other vocabularies, for entities our vocabulary leaves unnamed (served files);
+    # in a build they only repeat ours.
+    for chunk in _chunks(sorted(wanted - set(found))):
+        keep(_select(f"SELECT ?x ?p ?n WHERE {{ {sparql.values('x', chunk)} {sparql.values('p', OTHER_NAMES)} "
+                     "?x ?p ?n FILTER(isLITERAL(?n)) }"))
     names = {}
     for iri, items in found.items():
         seen, ordered = set(), []
@@ -212,13 +251,13 @@ def _names(classes: list[str]) -> dict[str, list[tuple[str, str | None]]]:
     return names
 
 
-def _details(classes: list[str]) -> dict[str, dict[str, str]]:
+def _details(entities) -> dict[str, dict[str, str]]:
+    wanted = set(entities)
     found: dict[str, dict[str, str]] = defaultdict(dict)
-    for row in _select(f"""
-            SELECT ?x ?p ?v WHERE {{
-              {sparql.values('c', classes)} ?x a ?c .
-              VALUES ?p {{ dcterms:description skos:note akg:date akg:documentType }}
-              ?x ?p ?v FILTER(isLITERAL(?v)) }} ORDER BY ?x ?p ?v"""):
+    rows = _select("""SELECT ?x ?p ?v WHERE {
+        VALUES ?p { dcterms:description skos:note akg:date akg:documentType } ?x ?p ?v FILTER(isLITERAL(?v)) }""")
+    # The first value of each in a fixed order, whatever order the engine gives.
+    for row in sorted((r for r in rows if r["x"].value in wanted), key=lambda r: r["v"].value):
         key = row["p"].value.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
         found[row["x"].value].setdefault(key, row["v"].value)
     return found

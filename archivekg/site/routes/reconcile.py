@@ -109,7 +109,7 @@ def _type_json(table, tid: str) -> dict:
 
 def matcher() -> Matcher:
     snapshot = entity_index.snapshot()
-    return Matcher(entity_index.entity_index(), snapshot.catalogue, entity_index.GraphFacts(snapshot))
+    return Matcher(entity_index.name_parts(), snapshot.catalogue, entity_index.GraphFacts(snapshot))
 
 
 def _reconcile(queries: list[protocol.Query]) -> dict:
@@ -253,7 +253,7 @@ def suggest_entity():
             raise ApiError(400, "bad-reconcile-request",
                            f"Unknown type {wanted!r}; types here: {', '.join(sorted(table.types))}.")
         types = table.members(tid)
-    cards = suggest_entities(entity_index.entity_index(), snapshot.catalogue, prefix, types=types,
+    cards = suggest_entities(entity_index.name_parts(), snapshot.catalogue, prefix, types=types,
                              cursor=cursor, limit=limit) if prefix.strip() else []
     return jsonify({"result": [
         {"id": card.id, "name": card.name, **({"description": card.description} if card.description else {}),
