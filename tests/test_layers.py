@@ -12,7 +12,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "archivekg"
 LAYERS = ["core", "pipeline", "validation", "release", "endpoint", "site", "web", "cli"]
 CORE = {"archivekg", "archivekg.settings", "archivekg.errors", "archivekg.namespaces",
-        "archivekg.rdfformats", "archivekg.rdfsafety", "archivekg.names", "archivekg.jsonld"}
+        "archivekg.rdfformats", "archivekg.rdfsafety", "archivekg.names", "archivekg.jsonld",
+        "archivekg.reconcile"}
 
 
 def layer_of(module: str) -> int:

@@ -93,8 +93,8 @@ class Backend:
                 reply = pool.call(request, timeout=limit, queue_timeout=self.timeout,
                                   cancelled=cancelled)
                 if reply.code == "needs-network" and isinstance(request, QueryRequest):
-                    reply = pool.call_private(replace(request, network=True), timeout=limit,
-                                              seal=False, cancelled=cancelled)
+                    reply = self._call_remote(pool, replace(request, network=True), limit, cancelled,
+                                              reply.meta.get("endpoints") or [])
                 return reply
             return pool.call_private(request, timeout=limit, seal=private != "network",
                                      with_store=private != "no-store", cancelled=cancelled)
@@ -129,6 +129,23 @@ class Backend:
                 500, "worker-crashed",
                 "The process running this request died (it was logged, and replaced). "
                 "If it happens again with the same query, please report it.") from None
+
+    @staticmethod
+    def _call_remote(pool: QueryPool, request: QueryRequest, limit: float,
+                     cancelled: Callable[[], bool] | None, endpoints: list[str]) -> Reply:
+        """An allowlisted SERVICE query, on a worker of its own.  Oxigraph's SERVICE client
+        waits for the remote without a limit of its own: the time limit stops it, and the
+        client learns which remote it was waiting for."""
+        try:
+            return pool.call_private(request, timeout=limit, seal=False, cancelled=cancelled)
+        except QueryTimeout:
+            named = ", ".join(f"<{e}>" for e in endpoints) or "a remote endpoint"
+            raise ApiError(
+                504, "service-timeout",
+                f"The query calls the remote SPARQL endpoint {named} and was stopped after the time "
+                f"limit of {limit:g} s (setting QUERY_TIMEOUT): the remote did not answer in time, or "
+                "the query as a whole took too long. Ask the remote for less (bind more inside SERVICE, "
+                "add LIMIT), or try again when it answers.", limit_seconds=limit, endpoints=endpoints) from None
 
     # -- cached statistics ---------------------------------------------------------------
 
@@ -202,6 +219,8 @@ def worker_error(details: dict[str, Any], *, updates_enabled: bool = False) -> A
                         **extra)
     if code == "query-error":
         return ApiError(400, code, details["message"])
+    if code == "service-error":
+        return ApiError(502, code, details["message"], **extra)
     if code == "query-io-error":
         return ApiError(502, "query-io-error",
                         f"The query could not be completed: {details['message']}")

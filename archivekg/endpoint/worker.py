@@ -233,7 +233,7 @@ def check_query(info: QueryInfo, request: QueryRequest) -> Reply | None:
     if info.form in ("CONSTRUCT", "DESCRIBE") and request.graph_format is None:
         return _not_acceptable("graph", info)
     if info.services and not request.network:
-        return failure("needs-network")
+        return failure("needs-network", endpoints=list(info.services))
     return None
 
 
@@ -288,8 +288,23 @@ def run_query(store: ox.Store, request: QueryRequest) -> Reply:
         reply = _network_agrees(request.query, info, update=False)
     if reply is None:
         reply = handle_errors(_execute, store, request, info)
+        if request.network and reply.code in ("query-error", "query-io-error"):
+            reply = _remote_failure(info.services, reply.meta.get("message", ""))
     reply.meta.setdefault("form", info.form)
     return reply
+
+
+def _remote_failure(endpoints: list[str | None], message: str) -> Reply:
+    """A query that calls remote endpoints failed while it ran: in all but contrived cases
+    it is the remote that did (refused the connection, answered an HTTP error or something
+    that is not a SPARQL result), and the client must learn which one."""
+    named = ", ".join(f"<{e}>" for e in dict.fromkeys(endpoints) if e)
+    which = f"The remote SPARQL endpoint {named}" if len(set(endpoints)) == 1 else \
+        f"One of the remote SPARQL endpoints {named}"
+    detail = message.removeprefix("The query failed: ")
+    return failure("service-error", f"{which} failed, so the query could not be answered: {detail}. "
+                   "Write SERVICE SILENT to get the rest of the answer when the remote fails.",
+                   endpoints=[e for e in dict.fromkeys(endpoints) if e])
 
 
 def _execute(store: ox.Store, request: QueryRequest, info: QueryInfo) -> Reply:
@@ -420,8 +435,31 @@ def statistics(store: ox.Store, request: StatsRequest) -> Reply:
             store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }", **union),
         "graphs": graphs,
         "examples": examples,
+        "linksets": linksets(store, base),
     }
     return Reply(True, stats)
+
+
+LINK_PREDICATES = ("http://www.w3.org/2002/07/owl#sameAs", "http://www.w3.org/2004/02/skos/core#closeMatch")
+
+
+def linksets(store: ox.Store, base: str) -> list[dict[str, Any]]:
+    """Links from our resources to other datasets, counted by predicate and by the namespace of
+    the target (its IRI up to the last / or #): VoID's linksets."""
+    if not base:
+        return []
+    ours = json.dumps(base)
+    predicates = " ".join(f"<{p}>" for p in LINK_PREDICATES)
+    found = []
+    for solution in store.query(f"""
+            SELECT ?p ?space (COUNT(*) AS ?n) WHERE {{
+              {{ SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {predicates} }} ?s ?p ?o
+                 FILTER(isIRI(?s) && isIRI(?o) && STRSTARTS(STR(?s), {ours}) && !STRSTARTS(STR(?o), {ours})) }} }}
+              BIND(REPLACE(STR(?o), "[^/#]*$", "") AS ?space)
+            }} GROUP BY ?p ?space ORDER BY ?p ?space""", use_default_graph_as_union=True):
+        found.append({"predicate": solution["p"].value, "target": solution["space"].value,
+                      "triples": int(solution["n"].value)})
+    return found
 
 
 def ping(store: ox.Store, request: PingRequest) -> Reply:

@@ -1,7 +1,7 @@
 """Linked Data and pages for people: dereferenceable IRIs (/id → /page, /data), named
-graphs, the ontology and shapes, the home page, the query page, a timeline, charts and
-the downloads.  ``register(app)`` adds them to the app that ``archivekg.web.create_app``
-makes; they query through that app's worker pool."""
+graphs, the ontology and shapes, the home page, the query page, a timeline, charts, the
+downloads and the reconciliation service.  ``register(app)`` adds them to the app that
+``archivekg.web.create_app`` makes; they query through that app's worker pool."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ def register(app: Flask) -> None:
         graphs,
         landing,
         query_page,
+        reconcile,
         resources,
         search,
         sparql_page,
@@ -26,7 +27,7 @@ def register(app: Flask) -> None:
         vocabularies,
     )
     for blueprint in (pages.assets, landing.bp, resources.bp, graphs.bp, vocabularies.bp,
-                      downloads.bp, query_page.bp, timeline.bp, charts.bp, search.bp, browse.bp):
+                      downloads.bp, query_page.bp, timeline.bp, charts.bp, search.bp, browse.bp, reconcile.bp):
         app.register_blueprint(blueprint)
     sparql_page.install(app)
     not_found.install(app)

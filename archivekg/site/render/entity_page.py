@@ -15,6 +15,8 @@ from archivekg.site.render.values import Value, view
 
 AKG = iris.ONTOLOGY_NS
 OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+SKOS_CLOSE_MATCH = "http://www.w3.org/2004/02/skos/core#closeMatch"
+LINK_SOURCE = AKG + "linkSource"
 NAME_PROPERTIES = (AKG + "name", AKG + "nameVariant")
 DOCUMENTS_PER_PAGE = 25
 
@@ -131,7 +133,18 @@ def context(d: Description) -> dict:
             seen.add(item.href)
             unique_wikidata.append(item)
 
-    shown = set(NAME_PROPERTIES) | {AKG + "wikidata"}
+    links = []
+    for predicate, kind in ((OWL_SAME_AS, "same as"), (SKOS_CLOSE_MATCH, "close match")):
+        for v in d.values(predicate):
+            href = iris.href(v.value)
+            if not isinstance(v, ox.NamedNode) or not href or href in seen or iris.is_ours(v.value):
+                continue
+            if predicate == OWL_SAME_AS and iris.wikidata_url(v.value) in seen:
+                continue        # shown as its Wikidata id
+            seen.add(href)
+            links.append((kind, Value(v.value, href, v.value, external=True)))
+
+    shown = set(NAME_PROPERTIES) | {AKG + "wikidata", OWL_SAME_AS, SKOS_CLOSE_MATCH, LINK_SOURCE}
     return {
         "title": labels.label(d.iri),
         "types": facts.type_links(d, labels),
@@ -147,6 +160,8 @@ def context(d: Description) -> dict:
         "page_number": page,
         "pages": max(1, -(-total // DOCUMENTS_PER_PAGE)),
         "wikidata": unique_wikidata,
+        "links": links,
+        "link_sources": sorted(v.value for v in d.values(LINK_SOURCE)),
         "statements": facts.property_rows(d, labels, skip=shown),
         "inferred": facts.property_rows(d, labels, inferred=True),
         "incoming": facts.incoming_rows(
