@@ -84,6 +84,9 @@ class Client:
             raise RuntimeError(f"{method} {path[:80]} answered {response.status}: {answer[:300]!r}")
         return elapsed, answer
 
+    def close(self) -> None:
+        self.connection.close()
+
 
 def figures(samples: list[float]) -> str:
     return (f"p50 {run.percentile(samples, 50):.1f} ms, p90 {run.percentile(samples, 90):.1f} ms, "
@@ -123,6 +126,7 @@ def main(argv: list[str] | None = None) -> None:
     env = dict(os.environ, ARCHIVEKG_BUILD_DIR=str(build_dir), ARCHIVEKG_LOG_LEVEL="WARNING")
     child = run.Child([run.PY, "-m", "archivekg.cli.serve", "--host", "127.0.0.1", "--port", str(port),
                        "--workers", "1"], env=env, log_path=build_dir.parent / "reconcile-bench-serve.log")
+    client = None
     try:
         run.wait_answered("127.0.0.1", port, "/sparql", 300, child)
         client = Client(port)
@@ -142,6 +146,8 @@ def main(argv: list[str] | None = None) -> None:
                    for prefix in words]
         print(f"entity suggest: {figures(samples)}")
     finally:
+        if client is not None:
+            client.close()
         child.stop()
 
 

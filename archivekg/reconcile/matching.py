@@ -331,8 +331,9 @@ class Matcher:
                 card = self.catalogue.cards.get(candidate.entity_id)
                 if card is None or card.iri in found:
                     continue
-                found[card.iri] = Scored(card, candidate.score, candidate.strong, candidate.reason,
-                                         self._type_ok(query, sets, card), candidate.name)
+                surname = None if candidate.strong else _surname_beside_initials(query.text, candidate.name, card)
+                found[card.iri] = Scored(card, candidate.score, candidate.strong or surname is not None,
+                                         candidate.reason, self._type_ok(query, sets, card), surname or candidate.name)
         else:
             for iri in self._lookup(query):
                 card = self.catalogue.cards.get(iri)
@@ -534,6 +535,22 @@ def _decisive(condition: Condition) -> bool:
         return any(len([w for w in normalize(_text(v) if not isinstance(v, EntityValue) else v.name or "").split()
                         if w not in FUNCTION_WORDS]) >= 2 for v in condition.values)
     return False
+
+
+def _surname_beside_initials(text: str, name: str, card: Card) -> str | None:
+    """The query when it is the surname of a person whose name is that surname and initials
+    ("Бяков" for "I. Byakov"): the one word of the name that is not an initial is the
+    surname, so the query names the person as a one-word name does, and like one it needs a
+    decisive property (``_says_enough``)."""
+    if card.root != PERSON:
+        return None
+    asked = name_form(text).latin_words
+    words = name_form(name).latin_words
+    full = [w for w in words if not w.abbreviated]
+    if len(asked) == 1 and not asked[0].abbreviated and len(words) > 1 and len(full) == 1 \
+            and full[0].text == asked[0].text:
+        return text
+    return None
 
 
 def _says_enough(scored: Scored) -> bool:

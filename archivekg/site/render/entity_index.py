@@ -226,7 +226,7 @@ def _most_specific_first(table: TypeTable, own: set[str]) -> list[str]:
 def _names(entities) -> dict[str, list[tuple[str, str | None]]]:
     wanted = set(entities)
     ours = [AKG + p for p in NAME_PROPERTIES]
-    rank = {p: i for i, p in enumerate(ours + list(OTHER_NAMES))}
+    rank = {p: i for i, p in enumerate(ours + list(OTHER_NAMES) + [AKG + "nameAsWritten"])}
     found: dict[str, list[tuple[int, str, str | None]]] = defaultdict(list)
 
     def keep(rows) -> None:
@@ -241,6 +241,10 @@ def _names(entities) -> dict[str, list[tuple[str, str | None]]]:
     for chunk in _chunks(sorted(wanted - set(found))):
         keep(_select(f"SELECT ?x ?p ?n WHERE {{ {sparql.values('x', chunk)} {sparql.values('p', OTHER_NAMES)} "
                      "?x ?p ?n FILTER(isLITERAL(?n)) }"))
+    # Names as the documents write them ("Kim", "Kim Il Sung's"): mentions, never labels, so
+    # they come last, but a partner's sheet copied from the documents writes them too.
+    keep(_select("SELECT DISTINCT ?x ?p ?n WHERE { ?m akg:refersTo ?x ; akg:nameAsWritten ?n "
+                 "BIND(akg:nameAsWritten AS ?p) FILTER(isLITERAL(?n)) }"))
     names = {}
     for iri, items in found.items():
         seen, ordered = set(), []
