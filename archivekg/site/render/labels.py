@@ -74,6 +74,13 @@ class Labels:
         self._wanted: set[str] = set()
         self._known: dict[str, str] | None = None
 
+    @classmethod
+    def known(cls, found: dict[str, str]) -> Labels:
+        """Labels already fetched (e.g. kept for a release by ``pages.cached``)."""
+        labels = cls()
+        labels._known = found
+        return labels
+
     def want(self, *terms) -> None:
         for term in terms:
             if isinstance(term, ox.NamedNode):

@@ -3,6 +3,7 @@ the security headers of pages, and facts about the served release."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +25,16 @@ HTML_TYPES = (HTML, "application/xhtml+xml")
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; "
                            "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
                            "form-action 'self'; frame-ancestors 'none'")
+
+def content_security_policy() -> str:
+    """The policy, letting images come from the map tile server when one is configured
+    (setting MAP_TILES); nothing else is ever loaded from elsewhere."""
+    tiles = current_app.config.get("MAP_TILES") or ""
+    origin = re.match(r"^(https?://[^/{}]+)", tiles)
+    if origin is None:
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace("img-src 'self' data:", f"img-src 'self' data: {origin.group(1)}")
+
 
 assets = Blueprint("ld_assets", __name__, static_folder=str(HERE / "static"),
                    static_url_path="/assets")
@@ -53,7 +64,7 @@ def render_error(error: ApiError) -> Response:
 
 def page(template: str, *, status: int = 200, **context: Any) -> Response:
     response = Response(render_template(template, **context), status=status, mimetype=HTML)
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["Content-Security-Policy"] = content_security_policy()
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
     return response
