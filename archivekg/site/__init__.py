@@ -18,13 +18,15 @@ def register(app: Flask) -> None:
         graphs,
         landing,
         maps,
+        network,
         query_page,
         resources,
         timeline,
         vocabularies,
     )
     for blueprint in (pages.assets, landing.bp, resources.bp, graphs.bp, vocabularies.bp,
-                      downloads.bp, query_page.bp, timeline.bp, charts.bp, maps.bp):
+                      downloads.bp, query_page.bp, timeline.bp, charts.bp, maps.bp,
+                      network.bp):
         app.register_blueprint(blueprint)
 
 
