@@ -98,7 +98,10 @@ function upgrade(vocabulary) {
         syntaxHighlighting(classHighlighter),
         autocompletion({ override: [completer(vocabulary)], activateOnTyping: true }),
         EditorView.lineWrapping,
+        // CodeMirror mounts its styles as <style> elements: the page's policy admits them by nonce.
+        EditorView.cspNonce.of(area.getAttribute("data-style-nonce") || ""),
         EditorView.contentAttributes.of({ "aria-label": "SPARQL query", spellcheck: "false" }),
+        EditorView.editorAttributes.of({ class: "query-editor" }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) {
             area.value = update.state.doc.toString();
@@ -111,7 +114,6 @@ function upgrade(vocabulary) {
   area.setAttribute("aria-hidden", "true");
   area.tabIndex = -1;
   area.parentNode.insertBefore(view.dom, area.nextSibling);
-  view.dom.classList.add("query-editor");
   // Something else (a test, an extension) may set the textarea: follow it.
   area.addEventListener("input", () => {
     if (area.value !== view.state.doc.toString()) {

@@ -20,13 +20,14 @@ def register(app: Flask) -> None:
         maps,
         network,
         query_page,
+        query_tools,
         resources,
         timeline,
         vocabularies,
     )
     for blueprint in (pages.assets, landing.bp, resources.bp, graphs.bp, vocabularies.bp,
                       downloads.bp, query_page.bp, timeline.bp, charts.bp, maps.bp,
-                      network.bp):
+                      network.bp, query_tools.bp):
         app.register_blueprint(blueprint)
 
 

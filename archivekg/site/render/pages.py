@@ -4,12 +4,13 @@ the security headers of pages, and facts about the served release."""
 from __future__ import annotations
 
 import re
+import secrets
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, g, render_template, request
 
 from archivekg.endpoint.backend import backend
 from archivekg.endpoint.errors import ApiError, error_response
@@ -28,16 +29,31 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
 
 def content_security_policy() -> str:
     """The policy, letting images come from the map tile server when one is configured
-    (setting MAP_TILES); nothing else is ever loaded from elsewhere."""
+    (setting MAP_TILES), and the style elements of a page's own scripts in when the page asked
+    for a nonce (the query editor's); nothing else is ever loaded from elsewhere."""
+    policy = CONTENT_SECURITY_POLICY
     tiles = current_app.config.get("MAP_TILES") or ""
     origin = re.match(r"^(https?://[^/{}]+)", tiles)
-    if origin is None:
-        return CONTENT_SECURITY_POLICY
-    return CONTENT_SECURITY_POLICY.replace("img-src 'self' data:", f"img-src 'self' data: {origin.group(1)}")
+    if origin is not None:
+        policy = policy.replace("img-src 'self' data:", f"img-src 'self' data: {origin.group(1)}")
+    nonce = g.get("style_nonce")
+    if nonce:
+        policy = policy.replace("style-src 'self'", f"style-src 'self' 'nonce-{nonce}'")
+    return policy
 
 
 assets = Blueprint("ld_assets", __name__, static_folder=str(HERE / "static"),
                    static_url_path="/assets")
+
+
+@assets.app_template_global()
+def style_nonce() -> str:
+    """A nonce for the style elements that a page's script adds (CodeMirror mounts its styles
+    as <style> elements with this nonce); one per response, put into its policy by page()."""
+    nonce = g.get("style_nonce")
+    if nonce is None:
+        nonce = g.style_nonce = secrets.token_urlsafe(18)
+    return nonce
 
 
 def blueprint(name: str) -> Blueprint:

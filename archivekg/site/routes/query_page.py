@@ -15,7 +15,7 @@ from flask import request, url_for
 from archivekg import rdfformats as formats
 from archivekg.endpoint.errors import ApiError
 from archivekg.endpoint.protocol import check_length
-from archivekg.site.render import examples, pages, sparql
+from archivekg.site.render import examples, pages, result_views, sparql
 from archivekg.site.render.values import view
 
 bp = pages.blueprint("query_page")
@@ -47,6 +47,7 @@ def query():
                          for row in rows],
                 "truncated": truncated, "kind": kind, "count": len(rows),
                 "downloads": _downloads(text, kind),
+                "views": result_views.build(variables, rows, kind),
             }
         except ApiError as error:
             if error.status >= 500 and error.code not in ("query-timeout", "busy", "memory-limit"):
