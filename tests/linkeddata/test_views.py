@@ -205,6 +205,7 @@ def test_no_view_for_a_plain_list(server):
 
 def test_examples_show_each_view(server):
     import yaml
+
     from archivekg.site.render.examples import FILE
     entries = yaml.safe_load(FILE.read_text(encoding="utf-8"))
     views = {e["view"]: e for e in entries if e.get("view")}
