@@ -38,6 +38,13 @@ def ensure_chromium() -> None:
 
 @pytest.fixture(scope="session")
 def browser(server):
+    found = open_browser(server)
+    yield found
+    found.driver.quit()
+
+
+def open_browser(server) -> Browser:
+    """Headless Chromium driven through Debian's chromedriver, on the test server."""
     ensure_chromium()
     try:
         from selenium import webdriver
@@ -56,8 +63,7 @@ def browser(server):
     # A driver path given to Service means Selenium Manager is never run (nothing downloaded).
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
-    yield Browser(driver, server)
-    driver.quit()
+    return Browser(driver, server)
 
 
 class Browser:
