@@ -22,7 +22,10 @@ from pathlib import Path
 from archivekg.site.render import iris, pages, sparql
 
 AKG = iris.ONTOLOGY_NS
-BASEMAP = pages.HERE / "static" / "vendor" / "basemap" / "countries-50m.geojson"
+BASEMAPS = pages.HERE / "static" / "vendor" / "basemap"
+BASEMAP, COARSE_BASEMAP = BASEMAPS / "countries-50m.geojson", BASEMAPS / "countries-110m.geojson"
+# Above this many degrees of longitude, the 1:110m outlines show as much as the 1:50m ones.
+COARSE_ABOVE = 30.0
 
 
 @dataclass(frozen=True)
@@ -176,7 +179,7 @@ class Country:
     rings: list[list[tuple[float, float]]] = field(default_factory=list)
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=2)
 def _countries(path: Path = BASEMAP) -> tuple[Country, ...] | None:
     try:
         with path.open(encoding="utf-8") as handle:
@@ -209,7 +212,7 @@ def basemap_installed() -> bool:
 def outlines(frame: Frame) -> tuple[tuple[str, str], ...]:
     """(country name, SVG path data) of every country in the frame, simplified to what the
     frame's resolution shows (points closer than half a unit to the last kept are dropped)."""
-    countries = _countries() or ()
+    countries = _countries(COARSE_BASEMAP if frame.east - frame.west > COARSE_ABOVE else BASEMAP) or ()
     margin = (frame.east - frame.west) * 0.05
     drawn = []
     for country in countries:

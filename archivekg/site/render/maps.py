@@ -16,13 +16,15 @@ import re
 from dataclasses import dataclass, field
 
 from archivekg.site.render import geo, iris, pages, sparql
-from archivekg.site.render.labels import Labels, Link, fetch
+from archivekg.site.render.known_labels import labels_of
+from archivekg.site.render.labels import Labels, Link
 
 AKG = iris.ONTOLOGY_NS
 PLACE_LINKS = (AKG + "tookPlaceAt", AKG + "movedFrom", AKG + "movedTo")
 STATUSES = {AKG + "planned": "planned", AKG + "executed": "executed", AKG + "cancelled": "cancelled"}
 STATEMENTS_PER_ROW = 6
 WIDTH = 960
+PLACES_LISTED, FLOWS_LISTED = 300, 300
 
 
 def _not_inferred() -> str:
@@ -132,7 +134,7 @@ def _corpus() -> CorpusData:
         for said in movement.said:
             wanted.update((said.document, said.predicate))
     wanted.update(STATUSES)
-    return CorpusData(places, events_at, documents_at, said_at, movements, fetch(wanted))
+    return CorpusData(places, events_at, documents_at, said_at, movements, labels_of(wanted))
 
 
 def corpus_data() -> CorpusData:
@@ -332,16 +334,31 @@ def place_rows(data: CorpusData, where: dict[str, geo.Placement], labels: Labels
 
 
 def corpus_map() -> dict:
+    """The map of /map, laid out once per release (and per address the pages are served at)."""
+    return pages.cached(f"map-view {iris.root()}", _corpus_map)
+
+
+def _corpus_map() -> dict:
     data = corpus_data()
     labels = Labels.known(data.labels)
     where = geo.placements(data.places)
     rows = place_rows(data, where, labels)
     flow_rows = flows(data, where, labels)
+    # Thousands of rows make neither a readable table nor a readable map: the largest
+    # movements and the places with the most events are listed (every place is still drawn,
+    # markers close together are drawn as one).
+    drawn_flows = [f for f in flow_rows if f.origin and f.destination][:FLOWS_LISTED]
+    listed_flows = drawn_flows + [f for f in flow_rows if not (f.origin and f.destination)][
+        :max(0, FLOWS_LISTED - len(drawn_flows))]
+    placed = [r for r in rows if r.placement is not None]
     spots = [(p.lat, p.lon) for p in where.values()]
-    view = draw(geo.frame_for(spots, WIDTH, min_span=20), rows, flow_rows, where)
-    return {"view": view, "places": rows, "flows": flow_rows,
-            "placed": sum(1 for r in rows if r.placement is not None),
-            "through": sum(1 for r in rows if r.placement is not None and r.via is not None),
+    listed_places = placed[:PLACES_LISTED]
+    listed = {row.anchor for row in listed_places}
+    view = draw(geo.frame_for(spots, WIDTH, min_span=20), placed, drawn_flows, where,
+                href_of=lambda row: f"#{row.anchor}" if row.anchor in listed else (row.link.href or "#places"))
+    return {"view": view, "places": listed_places, "places_total": len(placed), "flows": listed_flows,
+            "flows_total": len(flow_rows), "placed": len(placed),
+            "through": sum(1 for r in placed if r.via is not None),
             "unplaced": [r for r in rows if r.placement is None]}
 
 

@@ -18,7 +18,8 @@ import math
 from dataclasses import dataclass, field
 
 from archivekg.site.render import iris, pages, sparql
-from archivekg.site.render.labels import Labels, Link, fetch
+from archivekg.site.render.known_labels import labels_of
+from archivekg.site.render.labels import Labels, Link
 
 AKG = iris.ONTOLOGY_NS
 ACTORS = ("decidedBy", "criticisedBy", "carriedOutBy", "reportedBy", "hostedBy", "signedBy", "issuedBy")
@@ -72,6 +73,7 @@ class Graph:
     edges: list[Edge]
     labels: dict[str, str]
     documents: list[str]                     # every document that states an edge
+    by_node: dict[str, list[Edge]] = field(default_factory=dict)
 
 
 def _not_inferred() -> str:
@@ -186,8 +188,12 @@ def _build() -> Graph:
     kept = [edge for edge in edges.values() if edge.said]      # an edge without words is not shown
     used = {e.source for e in kept} | {e.target for e in kept}
     documents = sorted({d for e in kept for d in e.documents})
-    labels = fetch(used | set(documents))
-    return Graph({n: agents[n] for n in used}, sorted(kept, key=lambda e: e.key), labels, documents)
+    labels = labels_of(used | set(documents) | {ev for e in kept for ev in e.events})
+    found = Graph({n: agents[n] for n in used}, sorted(kept, key=lambda e: e.key), labels, documents)
+    for edge in found.edges:
+        found.by_node.setdefault(edge.source, []).append(edge)
+        found.by_node.setdefault(edge.target, []).append(edge)
+    return found
 
 
 def graph() -> Graph:
@@ -227,9 +233,10 @@ class EdgeView:
     relation: str
     directed: bool
     events: list[Link]
-    statements: list[tuple[str, Link, str | None]]      # (quote, document, statement link)
+    statements: list[tuple[str, Link, str | None]]      # (quote, document, statement link), the first ones
     first: str | None
     last: str | None
+    said: int = 0                                       # how many statements in all
 
 
 @dataclass
@@ -240,9 +247,21 @@ class NodeView:
     degree: int
 
 
+STATEMENTS_KEPT = 8
+
+
 def view(filters: Filters, *, most_nodes: int) -> dict:
+    """The edges that pass ``filters`` among the ``most_nodes`` most connected nodes; the
+    unfiltered view is kept for the release (and for the address the pages are served at)."""
+    if not (filters.relations or filters.document or filters.since or filters.until or filters.focus):
+        return pages.cached(f"network-view {most_nodes} {iris.root()}", lambda: _view(filters, most_nodes))
+    return _view(filters, most_nodes)
+
+
+def _view(filters: Filters, most_nodes: int) -> dict:
     found = graph()
-    edges = [e for e in found.edges if filters.keep(e)]
+    candidates = found.by_node.get(filters.focus, []) if filters.focus else found.edges
+    edges = [e for e in candidates if filters.keep(e)]
     degree: dict[str, int] = {}
     for edge in edges:
         degree[edge.source] = degree.get(edge.source, 0) + 1
@@ -255,20 +274,18 @@ def view(filters: Filters, *, most_nodes: int) -> dict:
         shown.add(filters.focus)
     edges = [e for e in edges if e.source in shown and e.target in shown]
     labels = Labels.known(found.labels)
-    wanted = {ev for e in edges for ev in e.events}
-    if wanted - set(found.labels):
-        labels = Labels.known({**found.labels, **fetch(wanted - set(found.labels))})
     nodes = [NodeView(_node_id(n), labels.link(n), found.nodes.get(n, "organization"), degree[n])
              for n in ranked if n in shown]
     edge_views = []
     for index, edge in enumerate(edges, start=1):
-        statements = [(s.quote, labels.link(s.document), iris.href(s.factoid))
-                      for s in sorted(edge.said.values(), key=lambda s: (s.document, s.factoid))]
+        said = sorted(edge.said.values(), key=lambda s: (s.document, s.factoid))
+        statements = [(s.quote, labels.link(s.document), iris.href(s.factoid)) for s in said[:STATEMENTS_KEPT]]
         ordered = sorted(edge.dates)
         edge_views.append(EdgeView(f"edge-{index}", labels.link(edge.source), labels.link(edge.target),
                                    edge.relation, edge.relation not in UNDIRECTED,
                                    sorted((labels.link(ev) for ev in edge.events), key=lambda link: link.label),
-                                   statements, ordered[0] if ordered else None, ordered[-1] if ordered else None))
+                                   statements, ordered[0] if ordered else None, ordered[-1] if ordered else None,
+                                   len(said)))
     return {"nodes": nodes, "edges": edge_views, "total_nodes": total_nodes, "shown_nodes": len(nodes),
             "documents": [labels.link(d) for d in found.documents]}
 

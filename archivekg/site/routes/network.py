@@ -12,6 +12,7 @@ from archivekg.site.render import network, pages
 bp = pages.blueprint("network")
 
 DEFAULT_NODES, MOST_NODES = 150, 1000
+LISTED = 1000          # relations listed as text on the page
 
 
 def _date(name: str, end: bool) -> str | None:
@@ -50,7 +51,7 @@ def page():
     present = sorted({e.relation for e in network.graph().edges}, key=network.RELATIONS.index)
     return pages.page("network.html", title="Network", **model, filters=filters, relations=present,
                       json_href=url_for("network.data", **request.args.to_dict(flat=False)),
-                      nodes_limit=_size())
+                      nodes_limit=_size(), listed_limit=LISTED)
 
 
 @bp.get("/network.json")
@@ -63,8 +64,8 @@ def data():
                        "relation": e.relation, "directed": e.directed, "row": "#" + e.id,
                        "label": f"{e.source.label} — {e.relation} — {e.target.label}",
                        "statements": [{"quote": q, "document": d.label, "documentHref": d.href, "href": h}
-                                      for q, d, h in e.statements[:8]],
-                       "more": max(0, len(e.statements) - 8)}} for e in model["edges"]]
+                                      for q, d, h in e.statements],
+                       "more": max(0, e.said - len(e.statements))}} for e in model["edges"]]
     response = jsonify({"nodes": nodes, "edges": edges, "total": model["total_nodes"]})
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
