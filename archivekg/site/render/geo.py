@@ -205,7 +205,7 @@ def _countries(path: Path = BASEMAP) -> tuple[Country, ...] | None:
 
 
 def basemap_installed() -> bool:
-    return _countries() is not None
+    return BASEMAP.is_file() and COARSE_BASEMAP.is_file()
 
 
 @lru_cache(maxsize=64)
