@@ -29,6 +29,8 @@ def register(app: Flask) -> None:
                       downloads.bp, query_page.bp, timeline.bp, charts.bp, maps.bp,
                       network.bp, query_tools.bp):
         app.register_blueprint(blueprint)
+    from archivekg.site.render import warmup
+    warmup.install(app)
 
 
 __all__ = ["register"]

@@ -204,6 +204,12 @@ def _countries(path: Path = BASEMAP) -> tuple[Country, ...] | None:
     return tuple(countries)
 
 
+def preload() -> None:
+    """Reads the outlines now rather than at the first map."""
+    _countries(COARSE_BASEMAP)
+    _countries(BASEMAP)
+
+
 def basemap_installed() -> bool:
     return BASEMAP.is_file() and COARSE_BASEMAP.is_file()
 

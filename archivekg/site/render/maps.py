@@ -194,6 +194,8 @@ class FlowRow:
     people: int | None
     statements: list[Statement]
     more: int
+    origin_at: geo.Placement | None = None
+    destination_at: geo.Placement | None = None
 
 
 @dataclass
@@ -264,7 +266,8 @@ def flows(data: CorpusData, where: dict[str, geo.Placement], labels: Labels,
                     row = grouped[key] = FlowRow(
                         f"flow-{len(grouped) + 1}", movement.status or "unknown",
                         labels.link(origin) if origin else None,
-                        labels.link(destination) if destination else None, [], None, None, [], 0)
+                        labels.link(destination) if destination else None, [], None, None, [], 0,
+                        where[origin] if origin else None, where[destination] if destination else None)
                 if all(m.iri != movement.iri for m in row.movements):
                     row.movements.append(labels.link(movement.iri))
                     for attribute in ("families", "people"):
@@ -356,7 +359,8 @@ def _corpus_map() -> dict:
     listed = {row.anchor for row in listed_places}
     view = draw(geo.frame_for(spots, WIDTH, min_span=20), placed, drawn_flows, where,
                 href_of=lambda row: f"#{row.anchor}" if row.anchor in listed else (row.link.href or "#places"))
-    return {"view": view, "places": listed_places, "places_total": len(placed), "flows": listed_flows,
+    return {"view": view, "places": listed_places, "placed_rows": placed, "listed": listed,
+            "places_total": len(placed), "flows": listed_flows,
             "flows_total": len(flow_rows), "placed": len(placed),
             "through": sum(1 for r in placed if r.via is not None),
             "unplaced": [r for r in rows if r.placement is None]}

@@ -25,12 +25,11 @@ def data():
     places = [{"id": row.anchor, "label": row.link.label, "href": row.link.href,
                "lat": row.placement.lat, "lon": row.placement.lon,
                "via": row.via.label if row.via else None, "events": row.events, "documents": row.documents,
-               "row": "#" + row.anchor}
-              for row in model["places"] if row.placement is not None]
-    where = {row.link.iri: row.placement for row in model["places"] if row.placement is not None}
+               "row": "#" + row.anchor if row.anchor in model["listed"] else (row.link.href or "#places")}
+              for row in model["placed_rows"]]
     flows = [{"id": row.anchor, "status": row.status, "row": "#" + row.anchor,
-              "from": [where[row.origin.iri].lat, where[row.origin.iri].lon],
-              "to": [where[row.destination.iri].lat, where[row.destination.iri].lon],
+              "from": [row.origin_at.lat, row.origin_at.lon],
+              "to": [row.destination_at.lat, row.destination_at.lon],
               "origin": row.origin.label, "destination": row.destination.label,
               "families": row.families, "people": row.people,
               "movements": [m.label for m in row.movements]}
