@@ -16,15 +16,14 @@ import re
 from dataclasses import dataclass, field
 
 from archivekg.site.render import geo, iris, pages, sparql
-from archivekg.site.render.known_labels import labels_of
-from archivekg.site.render.labels import Labels, Link
+from archivekg.site.render.labels import Labels, Link, fetch
 
 AKG = iris.ONTOLOGY_NS
 PLACE_LINKS = (AKG + "tookPlaceAt", AKG + "movedFrom", AKG + "movedTo")
 STATUSES = {AKG + "planned": "planned", AKG + "executed": "executed", AKG + "cancelled": "cancelled"}
-STATEMENTS_PER_ROW = 6
+STATEMENTS_PER_ROW = 4
 WIDTH = 960
-PLACES_LISTED, FLOWS_LISTED = 300, 300
+PLACES_LISTED, FLOWS_LISTED = 150, 150
 
 
 def _not_inferred() -> str:
@@ -134,7 +133,7 @@ def _corpus() -> CorpusData:
         for said in movement.said:
             wanted.update((said.document, said.predicate))
     wanted.update(STATUSES)
-    return CorpusData(places, events_at, documents_at, said_at, movements, labels_of(wanted))
+    return CorpusData(places, events_at, documents_at, said_at, movements, fetch(wanted))
 
 
 def corpus_data() -> CorpusData:

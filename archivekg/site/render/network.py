@@ -18,8 +18,7 @@ import math
 from dataclasses import dataclass, field
 
 from archivekg.site.render import iris, pages, sparql
-from archivekg.site.render.known_labels import labels_of
-from archivekg.site.render.labels import Labels, Link
+from archivekg.site.render.labels import Labels, Link, fetch
 
 AKG = iris.ONTOLOGY_NS
 ACTORS = ("decidedBy", "criticisedBy", "carriedOutBy", "reportedBy", "hostedBy", "signedBy", "issuedBy")
@@ -188,7 +187,7 @@ def _build() -> Graph:
     kept = [edge for edge in edges.values() if edge.said]      # an edge without words is not shown
     used = {e.source for e in kept} | {e.target for e in kept}
     documents = sorted({d for e in kept for d in e.documents})
-    labels = labels_of(used | set(documents) | {ev for e in kept for ev in e.events})
+    labels = fetch(used | set(documents) | {ev for e in kept for ev in e.events})
     found = Graph({n: agents[n] for n in used}, sorted(kept, key=lambda e: e.key), labels, documents)
     for edge in found.edges:
         found.by_node.setdefault(edge.source, []).append(edge)
@@ -247,7 +246,7 @@ class NodeView:
     degree: int
 
 
-STATEMENTS_KEPT = 8
+STATEMENTS_KEPT = 4
 
 
 def view(filters: Filters, *, most_nodes: int) -> dict:

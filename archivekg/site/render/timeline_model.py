@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from archivekg.site.render import iris, pages, sparql, svg
-from archivekg.site.render.known_labels import labels_of
-from archivekg.site.render.labels import Labels, Link
+from archivekg.site.render.labels import Labels, Link, fetch
 
 AKG = iris.ONTOLOGY_NS
 MAX_EVENTS = 1000
@@ -136,7 +135,7 @@ def _build() -> Data:
     ordered = sorted(events.values(), key=lambda ev: (ev.start, ev.end, ev.iri))
     wanted = set(events) | set(undated) | {k for ev in events.values() for k in (ev.kind, ev.by_document) if k}
     wanted |= {x for ev in events.values() for x in ev.involved | ev.documents}
-    return Data(ordered, sorted(undated), within, labels_of(wanted), places)
+    return Data(ordered, sorted(undated), within, fetch(wanted), places)
 
 
 def data() -> Data:

@@ -14,9 +14,11 @@ log = logging.getLogger("archivekg.site")
 
 
 def _warm(app: Flask) -> None:
-    from archivekg.site.render import geo, maps, network, timeline_model
+    from archivekg.site.render import geo, labels, maps, network, pages, timeline_model
     try:
         with app.test_request_context("/"):
+            if pages.served_release() is not None:
+                pages.cached("labels-ours", labels.label_table)
             maps.corpus_data()
             network.graph()
             timeline_model.data()

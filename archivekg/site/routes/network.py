@@ -11,8 +11,8 @@ from archivekg.site.render import network, pages
 
 bp = pages.blueprint("network")
 
-DEFAULT_NODES, MOST_NODES = 150, 1000
-LISTED = 1000          # relations listed as text on the page
+DEFAULT_NODES, MOST_NODES = 100, 1000
+LISTED = 500           # relations listed as text on the page
 
 
 def _date(name: str, end: bool) -> str | None:
