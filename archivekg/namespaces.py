@@ -14,6 +14,7 @@ PREFIXES = {
     "crm": "http://www.cidoc-crm.org/cidoc-crm/",
     "dcterms": "http://purl.org/dc/terms/",
     "edtf": "http://id.loc.gov/datatypes/edtf/",
+    "geo": "http://www.opengis.net/ont/geosparql#",
     "oa": "http://www.w3.org/ns/oa#",
     "owl": "http://www.w3.org/2002/07/owl#",
     "prov": "http://www.w3.org/ns/prov#",

@@ -84,6 +84,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Largest request body accepted by POST /validate and POST /sparql.", int),
     Setting("SERVE_FILES", [], "RDF files to serve instead of the built graph.", _list),
     Setting("LOG_LEVEL", "INFO", "Logging level of the server and the CLI."),
+    Setting("MAP_TILES", "",
+            "URL template of map tiles for the interactive map (e.g. https://tiles.example.org/{z}/{x}/{y}.png); "
+            "empty: the Natural Earth outlines served by this server only."),
+    Setting("MAP_TILES_ATTRIBUTION", "", "The attribution the tile server asks for (shown on the map)."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -108,13 +108,27 @@ class Entity:
     extra: dict = field(default_factory=dict)
     shipped: bool = False
     soviet: bool = False
+    point: tuple[float, float] | None = None       # a synthetic point (see synthetic_point)
 
     def yaml(self) -> str:
         lines = [f"- id: {self.id}", f"  type: {self.type}", f"  name: {q(self.name)}",
                  "  variants:"] + [f"  - {q(form)}" for form in self.forms]
         lines += [f"  {key}: {q(value) if isinstance(value, str) else value}"
                   for key, value in self.extra.items()]
+        if self.point is not None:
+            lat, lon = self.point
+            lines += ["  location:", f"    latitude: {lat}", f"    longitude: {lon}",
+                      f"    coordinatesSource: https://example.org/synthetic-gazetteer/{self.id}",
+                      f"    coordinatesAsGiven: {q(f'{lat:.4f} N, {lon:.4f} E')}",
+                      "    note: \"Synthetic: made up by benchmarks/generate.py for a place that does not exist.\""]
         return "\n".join(lines) + "\n"
+
+
+def synthetic_point(id_: str) -> tuple[float, float]:
+    """A made-up point in the box of the Korean peninsula's north, the same for the same id and
+    drawn from its own generator (so the rest of the corpus does not change with it)."""
+    rng = random.Random(hashlib.sha256(id_.encode()).hexdigest())
+    return round(rng.uniform(37.8, 42.4), 4), round(rng.uniform(124.4, 130.4), 4)
 
 
 class Popularity:
@@ -200,7 +214,8 @@ class Registries:
         while len(self.districts) < districts:
             name = f"{self._place_name()} District"
             entity = self._add("places", Entity(slug(name), "District", name, [name],
-                                                {"partOfPlace": self.rng.choice(self.provinces).id}))
+                                                {"partOfPlace": self.rng.choice(self.provinces).id},
+                                                point=synthetic_point(slug(name))))
             if entity:
                 self.districts.append(entity)
         count = 0
@@ -210,8 +225,9 @@ class Registries:
                 name, kind = self._place_name() + "do", "Island"
             else:
                 name, kind = self._place_name(), "City"
-            if self._add("places", Entity(slug(name), kind, name, [name],
-                                          {"partOfPlace": district.id})):
+            # Cities get a point; islands have none and are drawn at their district's.
+            if self._add("places", Entity(slug(name), kind, name, [name], {"partOfPlace": district.id},
+                                          point=synthetic_point(slug(name)) if kind == "City" else None)):
                 count += 1
 
     def _organizations(self) -> None:

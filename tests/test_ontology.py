@@ -554,7 +554,7 @@ def test_imports_carry_no_domains_or_ranges(imports):
 
 def test_each_import_declares_only_its_own_vocabulary():
     namespaces = {"crm-subset.ttl": CRM, "schema-subset.ttl": SCHEMA, "prov-subset.ttl": PROV,
-                  "skos-subset.ttl": SKOS}
+                  "skos-subset.ttl": SKOS, "geosparql-subset.ttl": "http://www.opengis.net/ont/geosparql#"}
     for path in IMPORT_FILES:
         namespace = str(namespaces[path.name])
         graph = parse(path)

@@ -11,14 +11,17 @@ from flask import Flask
 def register(app: Flask) -> None:
     # Imported here, so that `python -m archivekg.release.dumps` (run by the build or by
     # the server) does not load the web layer first.
-    from archivekg.site.render import not_found, pages
+    from archivekg.site.render import not_found, pages, warmup
     from archivekg.site.routes import (
         browse,
         charts,
         downloads,
         graphs,
         landing,
+        maps,
+        network,
         query_page,
+        query_tools,
         reconcile,
         resources,
         search,
@@ -27,10 +30,12 @@ def register(app: Flask) -> None:
         vocabularies,
     )
     for blueprint in (pages.assets, landing.bp, resources.bp, graphs.bp, vocabularies.bp,
-                      downloads.bp, query_page.bp, timeline.bp, charts.bp, search.bp, browse.bp, reconcile.bp):
+                      downloads.bp, query_page.bp, timeline.bp, charts.bp, search.bp, browse.bp, reconcile.bp,
+                      maps.bp, network.bp, query_tools.bp):
         app.register_blueprint(blueprint)
     sparql_page.install(app)
     not_found.install(app)
+    warmup.install(app)
 
 
 __all__ = ["register"]

@@ -38,9 +38,14 @@ def ensure_chromium() -> None:
 
 @pytest.fixture(scope="session")
 def browser(server):
-    driver = make_driver()
-    yield Browser(driver, server)
-    driver.quit()
+    found = open_browser(server)
+    yield found
+    found.driver.quit()
+
+
+def open_browser(server) -> Browser:
+    """Headless Chromium driven through Debian's chromedriver, on the test server."""
+    return Browser(make_driver(), server)
 
 
 def make_driver():
@@ -110,6 +115,13 @@ class Browser:
         self.driver.save_screenshot(str(artifacts / f"{name}.png"))
 
 
+def wait_for_editor(browser):
+    """The query editor (CodeMirror) that replaces the textarea once its script has run."""
+    from selenium.webdriver.support.ui import WebDriverWait
+    WebDriverWait(browser.driver, 30).until(lambda d: browser.find_all(".cm-editor .cm-content"))
+    return browser.find(".cm-editor .cm-content")
+
+
 def test_landing(browser, artifacts):
     browser.open("/")
     assert browser.find("h1").text == "Archival documents as a knowledge graph"
@@ -158,7 +170,7 @@ def test_document(browser, artifacts):
 
 def test_timeline(browser, artifacts):
     browser.open("/timeline")
-    bars = browser.find_all("svg rect.bar")
+    bars = browser.find_all("svg.timeline-chart.wide rect.bar")     # a narrow chart is drawn for phones
     items = browser.find_all("ol.events > li")
     assert bars and len(bars) == len(items)
     assert browser.find_all("svg rect.bar.planned")
@@ -198,12 +210,16 @@ def test_query_page_runs_an_example(browser, artifacts):
 def test_query_page_runs_with_ctrl_enter(browser, artifacts):
     from selenium.webdriver.common.keys import Keys
     browser.open("/query")
-    editor = browser.find("#query-text")
-    assert "PREFIX akg: <https://w3id.org/archivekg/ontology#>" in editor.get_attribute("value")
+    assert "PREFIX akg: <https://w3id.org/archivekg/ontology#>" in browser.find("#query-text").get_attribute("value")
+    editor = wait_for_editor(browser)
     editor.send_keys(Keys.CONTROL, "a")
     editor.send_keys(Keys.DELETE)
+    # The editor closes brackets itself: the query is typed without its closing brace.
     editor.send_keys("PREFIX akg: <https://w3id.org/archivekg/ontology#>\n"
-                     "SELECT ?name WHERE { ?p a akg:Person ; akg:name ?name } ORDER BY ?name")
+                     "SELECT ?name WHERE { ?p a akg:Person ; akg:name ?name")
+    editor.send_keys(Keys.ESCAPE, Keys.CONTROL, Keys.END)
+    editor.send_keys(" ORDER BY ?name")
+    assert browser.find("#query-text").get_attribute("value").endswith("akg:name ?name} ORDER BY ?name")
     editor.send_keys(Keys.CONTROL, Keys.ENTER)
     browser.settle()
     from selenium.webdriver.support.ui import WebDriverWait
@@ -218,10 +234,12 @@ def test_query_page_posts_a_query_too_long_for_a_link(browser):
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
     browser.open("/query")
-    editor = browser.find("#query-text")
+    area = browser.find("#query-text")
+    editor = wait_for_editor(browser)
     long_query = ("# " + "padding " * 1200 + "\n"
                   "SELECT ?place WHERE { ?place a <https://w3id.org/archivekg/ontology#Island> }")
-    browser.driver.execute_script("arguments[0].value = arguments[1]", editor, long_query)
+    browser.driver.execute_script(
+        "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'))", area, long_query)
     editor.send_keys(Keys.CONTROL, Keys.ENTER)
     WebDriverWait(browser.driver, 30).until(lambda d: browser.find_all("table.results tbody tr"))
     assert len(browser.find_all("table.results tbody tr")) == 2

@@ -19,7 +19,8 @@ ID = PUBLIC_BASE + "id/"
 AKG = "https://w3id.org/archivekg/ontology#"
 OA = "http://www.w3.org/ns/oa#"
 ROUTES = ["/", "/page/ivanov", "/page/doc-one", "/page/resettlement-a", "/timeline",
-          "/charts/resettlement", "/query", "/ontology", "/shapes", "/download/", "/graph/doc-one"]
+          "/charts/resettlement", "/query", "/ontology", "/shapes", "/download/", "/graph/doc-one",
+          "/map", "/network", "/page/coast", "/page/deportation-1937"]
 
 
 def text_of(html: str) -> str:
@@ -180,7 +181,7 @@ def test_statement_page(server, quads_by_subject):
     assert f'href="{server.root}page/doc-one#s-' in html
 
 
-def test_timeline_shows_every_dated_event_in_order(server, quads_by_subject):
+def test_timeline_shows_every_event_at_its_date_or_its_documents(server, quads_by_subject):
     html = server.get("/timeline").text
     dated = sorted((props[AKG + "earliestDate"][0], s) for s, props in quads_by_subject.items()
                    if AKG + "earliestDate" in props and (AKG + "Event" in props.get(
@@ -189,7 +190,21 @@ def test_timeline_shows_every_dated_event_in_order(server, quads_by_subject):
     listed = html[html.index('id="list"'):]
     positions = [listed.index(f'href="{server.root}page/{s[len(ID):]}"') for _, s in dated]
     assert positions == sorted(positions)
-    assert html.count('<rect class="bar') == len(dated)
+    # Every event without a date of its own but stated in a dated document is there too, at
+    # that document's date and marked so; each bar is drawn twice (wide chart, narrow chart).
+    types = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    events = {s for s, props in quads_by_subject.items()
+              if {AKG + "Event", AKG + "Decree"} & set(props.get(types, []))}
+    undated = {s for s in events if AKG + "earliestDate" not in quads_by_subject[s]}
+    by_document = {props[AKG + "factSubject"][0] for props in quads_by_subject.values()
+                   if props.get(AKG + "factSubject", [None])[0] in undated
+                   and AKG + "earliestDate" in quads_by_subject.get(props[AKG + "sourceDocument"][0], {})}
+    assert by_document
+    wide = html[html.index('class="timeline-chart wide"'):html.index('class="timeline-chart narrow"')]
+    assert wide.count('<rect class="bar') == len(dated) + len(by_document) == len(events & (
+        {s for _, s in dated} | by_document))
+    assert wide.count(' by-document"') + wide.count(' by-document ') == len(by_document)
+    assert html.count('<rect class="bar') == 2 * (len(dated) + len(by_document))
     assert '<rect class="bar movement planned"' in html           # the planned resettlement
     assert '<rect class="bar movement"' in html                   # the executed deportation
     only_1937 = server.get("/timeline", params={"from": 1937, "to": 1937}).text

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from flask import request
 
-from archivekg.site.render import facts, iris, sparql
+from archivekg.site.render import facts, iris, maps, network, sparql, timeline_model
 from archivekg.site.render.describe import Description
 from archivekg.site.render.labels import Labels, Link
 from archivekg.site.render.values import Value, view
@@ -146,6 +146,10 @@ def context(d: Description) -> dict:
 
     shown = set(NAME_PROPERTIES) | {AKG + "wikidata", OWL_SAME_AS, SKOS_CLOSE_MATCH, LINK_SOURCE}
     return {
+        "map": maps.for_place(d.iri) if d.is_a(AKG + "Place") else None,
+        "in_time": timeline_model.for_entity(d.iri, d.is_a(AKG + "Place")),
+        "is_place": d.is_a(AKG + "Place"),
+        "ego": network.ego(d.iri) if any(d.is_a(AKG + c) for c in ("Person", "Organization", "Group")) else None,
         "title": labels.label(d.iri),
         "types": facts.type_links(d, labels),
         "names": [v.value for v in d.values(AKG + "name")],

@@ -16,7 +16,7 @@ from flask import request, url_for
 from archivekg import rdfformats as formats
 from archivekg.endpoint.errors import ApiError
 from archivekg.endpoint.protocol import check_length
-from archivekg.site.render import examples, pages, sparql
+from archivekg.site.render import examples, pages, result_views, sparql
 from archivekg.site.render.labels import Labels
 from archivekg.site.render.query_errors import explain
 from archivekg.site.render.values import view
@@ -73,6 +73,7 @@ def query():
                 "rows": _cells(variables, rows),
                 "truncated": truncated, "kind": kind, "count": len(rows),
                 "downloads": _downloads(text, kind),
+                "views": result_views.build(variables, rows, kind),
             }
         except ApiError as error:
             if error.status >= 500 and error.code not in ("query-timeout", "busy", "memory-limit"):
