@@ -95,7 +95,7 @@ def test_place_and_movement_pages_have_a_small_map(server):
 def test_geosparql_and_schema_org_find_the_points(server):
     reply = server.get("/sparql", accept="application/sparql-results+json", params={"query": """
         PREFIX geo: <http://www.opengis.net/ont/geosparql#>
-        PREFIX schema: <https://schema.org/>
+        PREFIX schema: <http://schema.org/>
         SELECT ?place ?wkt ?lat WHERE { ?place geo:hasGeometry ?g . ?g geo:asWKT ?wkt .
                                         ?place schema:geo ?c . ?c schema:latitude ?lat } ORDER BY ?place"""})
     rows = reply.json()["results"]["bindings"]

@@ -460,10 +460,11 @@ class Compiler:
             except ValueError as exc:
                 raise CompileError(shape.node, str(exc)) from exc
             return self._test(Test("pattern", str(rule)), v, ctx, sources)
-        if parameter == SH.minInclusive:
+        if parameter in (SH.minInclusive, SH.minExclusive, SH.maxInclusive, SH.maxExclusive):
+            kind = str(parameter)[len(str(SH)):]
             if not isinstance(rule, rdflib.Literal) or isinstance(rule.value, str) or rule.value is None:
-                raise CompileError(shape.node, "sh:minInclusive is supported with a number or a date only")
-            return self._test(Test("minInclusive", rule), v, ctx, sources)
+                raise CompileError(shape.node, f"sh:{kind} is supported with a number or a date only")
+            return self._test(Test(kind, rule), v, ctx, sources)
         if parameter == SH["in"]:
             for member in rule:
                 _plain_iri(shape, member, parameter)

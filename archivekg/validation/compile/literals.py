@@ -32,6 +32,8 @@ _PYTHON_TYPES = {XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.int
 _NUMERIC = frozenset(rdflib.term._NUMERIC_LITERAL_TYPES)
 # The numeric datatypes of SPARQL (XSD's numbers and the types derived from them): the same.
 _NUMERIC_IRIS = frozenset(str(t) for t in _NUMERIC)
+# The value range parameters: the value must stand so to the bound.
+RANGES = {"minInclusive": ">=", "minExclusive": ">", "maxInclusive": "<=", "maxExclusive": "<"}
 # An integer both rdflib and Oxigraph read as the same number (Oxigraph writes integers so).
 CANONICAL_INTEGER = "^-?(0|[1-9][0-9]*)$"
 
@@ -44,7 +46,7 @@ def sparql_string(text: str) -> str:
 class Test:
     """A test of one value node: true when the node violates it."""
 
-    kind: str                            # datatype, minInclusive, minLength, pattern
+    kind: str                            # datatype, a bound (RANGES), minLength, pattern
     parameter: object                    # the rdflib term or text the shape gives
 
     def sparql(self, var: str) -> str:
@@ -53,8 +55,8 @@ class Test:
         v = var
         if self.kind == "datatype":
             return f"!(isLiteral({v}) && DATATYPE({v}) = <{self.parameter}>)"
-        if self.kind == "minInclusive":
-            return f"COALESCE(!({v} >= {self.parameter.n3()}), true)"
+        if self.kind in RANGES:
+            return f"COALESCE(!({v} {RANGES[self.kind]} {self.parameter.n3()}), true)"
         if self.kind == "minLength":
             if int(self.parameter) == 0:
                 return "false"
@@ -74,7 +76,7 @@ class Test:
         same_text = str(value) == literal.value
         if self.kind in ("minLength", "pattern"):
             return not same_text
-        if self.kind == "minInclusive":
+        if self.kind in RANGES:
             return not (same_text and value.value is not None
                         and literal.datatype.value in (str(XSD.integer), str(XSD.decimal)))
         return True
@@ -90,7 +92,7 @@ class Test:
         a bound compared with a literal that is not a number is a type error, a result."""
         if self.kind == "datatype" and literal.datatype.value == str(self.parameter):
             return False
-        if self.kind == "minInclusive" and literal.datatype.value not in _NUMERIC_IRIS:
+        if self.kind in RANGES and literal.datatype.value not in _NUMERIC_IRIS:
             return True
         return None
 
@@ -98,7 +100,7 @@ class Test:
         """A key that every literal with the same pySHACL answer shares, when the answer
         depends on the datatype alone (a bound and a literal that is not a number of the
         bound's datatype: rdflib orders them by their datatypes' IRIs); else None."""
-        if self.kind != "minInclusive" or value.datatype in _NUMERIC or value.datatype == self.parameter.datatype:
+        if self.kind not in RANGES or value.datatype in _NUMERIC or value.datatype == self.parameter.datatype:
             return None
         return (self, value.datatype, isinstance(value.value, str))
 
@@ -106,8 +108,8 @@ class Test:
         """pySHACL's answer for a literal, as rdflib reads it."""
         if self.kind == "datatype":
             return not _datatype_matches(value, self.parameter)
-        if self.kind == "minInclusive":
-            return not _at_least(value, self.parameter)
+        if self.kind in RANGES:
+            return not _within(value, self.parameter, RANGES[self.kind])
         if self.kind == "minLength":
             minimum = int(self.parameter)
             return minimum != 0 and len(_as_string(value)) < minimum
@@ -154,17 +156,21 @@ def _actual(value: rdflib.Literal, rule) -> bool:
     return True if expected is None else isinstance(value.value, expected)
 
 
-def _at_least(value: rdflib.Literal, bound: rdflib.Literal) -> bool:
-    """pySHACL's MinInclusiveConstraintComponent on one literal."""
+def _within(value: rdflib.Literal, bound: rdflib.Literal, operator: str) -> bool:
+    """pySHACL's Min/MaxInclusive/ExclusiveConstraintComponent on one literal: whether
+    ``value operator bound`` holds."""
     from pyshacl.rdfutil.compare import compare_literal
 
     bound_is_string, value_is_string = isinstance(bound.value, str), isinstance(value.value, str)
     if bound_is_string != value_is_string:
         return False
     try:
-        return compare_literal(value, bound) >= 0
+        order = compare_literal(value, bound)
     except (TypeError, NotImplementedError):
         return False
+
+
+    return {">=": order >= 0, ">": order > 0, "<=": order <= 0, "<": order < 0}[operator]
 
 
 def _as_string(value) -> str:
