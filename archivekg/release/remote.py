@@ -126,6 +126,8 @@ class Response:
                 if not block:
                     return b"".join(parts)
                 parts.append(block)
+        if self._conn is None:          # read to its end, or closed
+            return b""
         if self._cancelled is not None and self._cancelled():
             self.cancelled = True
             self.close()
