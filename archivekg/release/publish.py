@@ -99,7 +99,7 @@ def select(client: Client, url: str, query: str, *, what: str) -> list[dict[str,
                                     "Accept": RESULTS_JSON})
     with reply:
         if reply.status != 200:
-            raise PublishError(f"{what}: the store answered {reply.status} {reply.reason}",
+            raise PublishError(f"{what}: {_refusal(reply.status, reply.reason)}",
                                url=url, status=reply.status, detail=_store_text(reply))
         body = reply.read()
     try:
