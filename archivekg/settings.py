@@ -96,6 +96,9 @@ SETTINGS: tuple[Setting, ...] = (
             "uploads graphs there."),
     Setting("STORE_USER", "", "User name for the store (HTTP Basic or Digest, as the store asks)."),
     Setting("STORE_PASSWORD", "", "Password for the store; prefer ARCHIVEKG_STORE_PASSWORD."),
+    Setting("STORE_TOKEN", "",
+            "Bearer token sent to the store on every request (QLever's access token); prefer "
+            "ARCHIVEKG_STORE_TOKEN."),
     Setting("PUBLISH_TIMEOUT", 600.0,
             "Seconds one request of `archivekg publish` may wait for the store before the "
             "publish is abandoned.", float),

@@ -136,7 +136,8 @@ class StoreBackend(Backend):
         pid = os.getpid()
         if self._client is None or self._client[0] != pid:
             self._client = (pid, Client(Credentials(self.settings["STORE_USER"],
-                                                    self.settings["STORE_PASSWORD"]),
+                                                    self.settings["STORE_PASSWORD"],
+                                                    self.settings["STORE_TOKEN"]),
                                         timeout=self.timeout))
         return self._client[1]
 

@@ -81,7 +81,7 @@ class PublishResult:
 
 
 def client_for(settings: dict[str, Any], *, timeout: float | None = None) -> Client:
-    return Client(Credentials(settings["STORE_USER"], settings["STORE_PASSWORD"]),
+    return Client(Credentials(settings["STORE_USER"], settings["STORE_PASSWORD"], settings["STORE_TOKEN"]),
                   timeout=float(settings["PUBLISH_TIMEOUT"]) if timeout is None else timeout)
 
 

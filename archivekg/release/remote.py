@@ -54,6 +54,7 @@ class Cancelled(Exception):
 class Credentials:
     user: str = ""
     password: str = ""
+    token: str = ""         # sent as "Authorization: Bearer" on every request
 
     def __bool__(self) -> bool:
         return bool(self.user)
@@ -226,6 +227,8 @@ class Client:
             sent = dict(headers or {})
             if length is not None:
                 sent["Content-Length"] = str(length)
+            if self.credentials.token:
+                sent["Authorization"] = f"Bearer {self.credentials.token}"
             challenge = self._challenges.get(origin)
             if challenge is not None and self.credentials:
                 answer = challenge.header(method, url)
