@@ -198,7 +198,7 @@ class Client:
     (never across a fork: each process makes its own)."""
 
     def __init__(self, credentials: Credentials | None = None, *, timeout: float = 60.0):
-        self.credentials = credentials or Credentials()
+        self.credentials = credentials if credentials is not None else Credentials()
         self.timeout = timeout
         self._idle: dict[tuple, list[http.client.HTTPConnection]] = {}
         self._challenges: dict[tuple, _Challenge] = {}
