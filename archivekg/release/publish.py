@@ -10,7 +10,9 @@ standards only (server/stores.md).
 3. One SPARQL Update request switches: ``MOVE`` of every staged graph onto its real name,
    ``DROP`` of the removed ones, the new record last.  SPARQL 1.1 Update asks a store to run
    one request atomically (all its operations or none), so a reader sees the previous release
-   or the new one.  The Graph Store Protocol itself has no transactions.
+   or the new one.  The Graph Store Protocol itself has no transactions.  A switch of more
+   than SWITCH_BATCH graphs (a first publish, a change to the registries) takes several
+   requests, the record in the last: that one is not atomic, and says so.
 
 Any failure before the switch leaves the served graphs and the record as they were (the
 staged graphs are dropped when the store can still be reached, or by the next publish), and
@@ -46,6 +48,10 @@ from archivekg.release.statistics import compute_statistics
 from archivekg.release.writer import NQUADS
 
 READ_BLOCK = 1 << 20
+# Operations in one switching request.  Virtuoso 7.2.5 compiles a request into one procedure
+# and refuses one of 1,004 MOVEs ("Query too large"); 600 pass.  A larger switch is made of
+# several requests, the record in the last (server/stores.md).
+SWITCH_BATCH = 500
 RESULTS_JSON = "application/sparql-results+json"
 
 
@@ -189,9 +195,15 @@ def _publish(client: Client, endpoints: Endpoints, base: str, release: Path, man
         step = time.perf_counter()
         operations = [f"MOVE SILENT GRAPH <{name}> TO GRAPH <{real}>" for name, real in staged]
         operations[-1:-1] = [f"DROP SILENT GRAPH <{iri}>" for iri in removed]
-        _update(client, endpoints.update, " ;\n".join(operations),
-                what=f"switching to release {release.name} (one update request of "
-                     f"{len(operations)} operations)")
+        batches = [operations[i:i + SWITCH_BATCH] for i in range(0, len(operations), SWITCH_BATCH)]
+        if len(batches) > 1:
+            say(f"  {len(operations)} graphs to switch: more than one request takes "
+                f"({SWITCH_BATCH} each, the record in the last), so readers of the store may see "
+                "some graphs switched before others for the time the switch takes")
+        for number, batch in enumerate(batches, 1):
+            _update(client, endpoints.update, " ;\n".join(batch),
+                    what=f"switching to release {release.name} (update request {number} of "
+                         f"{len(batches)}, {len(batch)} operations)")
         timings["switch"] = time.perf_counter() - step
     except BaseException:
         _drop(client, endpoints, [name for name, _ in staged])

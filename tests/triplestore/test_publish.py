@@ -210,3 +210,20 @@ def test_virtuoso_runs_one_update_request_atomically(triple_store):
     assert status >= 400
     rows = triple_store.select(f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
     assert rows == [{"o": "kept"}]
+
+
+def test_a_switch_larger_than_one_request_is_made_of_several_with_the_record_last(tmp_path, triple_store,
+                                                                                    monkeypatch):
+    """Virtuoso refuses one update request of a thousand MOVEs: a first publish of a thousand
+    documents switches in several requests."""
+    from archivekg.release import publish as publish_module
+
+    monkeypatch.setattr(publish_module, "SWITCH_BATCH", 2)
+    base = "http://example.org/batches/"
+    said: list[str] = []
+    write_release(tmp_path / "build", base, V1)
+    result = publish(settings_for(tmp_path, base, triple_store.publish_settings()), echo=said.append)
+    assert any("more than one request" in line for line in said)
+    assert served_names(triple_store, base) == {"doc-a": {"A"}, "doc-b": {"B", "Бэ"}, "doc-c": {"C"}}
+    assert read_state(Client(), triple_store.query_url, base)["release"] == result.release
+    assert staged_graphs(triple_store, base) == {}
