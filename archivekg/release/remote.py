@@ -270,10 +270,12 @@ class Client:
                 headers["Transfer-Encoding"] = "chunked"
             for key, value in headers.items():
                 conn.putheader(key, value)
-            conn.endheaders()
             if isinstance(data, bytes):
-                conn.send(data)
-            elif data is not None:
+                # Headers and body in one packet: one wake-up of the store, not two.
+                conn.endheaders(message_body=data)
+            else:
+                conn.endheaders()
+            if data is not None and not isinstance(data, bytes):
                 for block in data:
                     if not block:
                         continue
