@@ -95,8 +95,11 @@ def main(argv: list[str] | None = None) -> None:
         children.append(child)
         wait_answered("127.0.0.1", port, "/sparql", 120, child)
         engines = [Http(THROUGH, "127.0.0.1", port), Http(DIRECT, "127.0.0.1", virtuoso.http_port)]
+        # A shared machine: the load beside the run says how far the figures can be trusted.
+        report["load_average_before"] = os.getloadavg()
         report["latency"] = latency(engines, {"competency": COMPETENCY, "heavy": HEAVY},
                                     {"competency": args.reps, "heavy": args.heavy_reps})
+        report["load_average_after"] = os.getloadavg()
     finally:
         for child in children:
             child.stop()
@@ -148,7 +151,8 @@ def summary(figures: dict) -> dict:
 
 def print_table(report: dict) -> None:
     print(f"\n{report['documents']} documents, {report['build']['triples']:,} triples; "
-          f"{report['virtuoso']['version']}")
+          f"{report['virtuoso']['version']}; load average {report['load_average_before'][0]:.1f} "
+          f"before the queries, {report['load_average_after'][0]:.1f} after")
     for kind, figures in report["publish"].items():
         print(f"publish ({kind}): {figures['seconds']} s, {figures['graphs_sent']} graphs sent "
               f"({figures['mib_sent']} MiB), {figures['graphs_unchanged']} unchanged; {figures['steps']}")
