@@ -1,6 +1,7 @@
 """`archivekg serve [FILE...]`: the SPARQL endpoint on this machine, served by gunicorn.
 
-Without FILE it serves the current build; with files (Turtle, N-Triples, N-Quads, TriG,
+Without FILE it serves the current build (or, with ``--store URL``, the external store it was
+published into: archivekg/endpoint/store_backend.py); with files (Turtle, N-Triples, N-Quads, TriG,
 JSON-LD, RDF/XML) it serves those instead.  ``python -m archivekg.cli.serve`` runs the
 same command without the rest of the CLI.
 """
@@ -30,12 +31,24 @@ DEFAULT_WORKERS = 2
                    "Each runs QUERY_WORKERS query processes.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True), default=None,
               help="TOML file with settings (see `archivekg.settings`).")
+@click.option("--store", "store_url", default=None, metavar="URL",
+              help="Answer from the external triple store at this SPARQL endpoint (where "
+                   "`archivekg publish --to URL` wrote the release) [default: the setting STORE_URL].")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
-def serve(host: str, port: int, workers: int | None, config_file: str | None, files: tuple[str, ...]):
-    """Serve the SPARQL endpoint, for the current build or for the RDF FILES given."""
-    overrides = {"SERVE_FILES": list(files)} if files else None
-    app = create_app(overrides, config_file=config_file)
+def serve(host: str, port: int, workers: int | None, config_file: str | None, store_url: str | None,
+          files: tuple[str, ...]):
+    """Serve the SPARQL endpoint, for the current build, an external store or the RDF FILES given."""
+    overrides: dict = {}
+    if files:
+        overrides["SERVE_FILES"] = list(files)
+    if store_url:
+        overrides["STORE_URL"] = store_url
+    if files and store_url:
+        raise ConfigError("give either RDF files to serve or --store, not both")
+    app = create_app(overrides or None, config_file=config_file)
     settings = app.config
+    if settings["SERVE_FILES"] and settings["STORE_URL"]:
+        raise ConfigError("SERVE_FILES and STORE_URL are both set: serve either files or a store")
     engine = app.extensions["archivekg"]
     updates = gunicorn_config.updates_enabled(settings)
     if workers is None:

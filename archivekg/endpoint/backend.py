@@ -99,12 +99,7 @@ class Backend:
             return pool.call_private(request, timeout=limit, seal=private != "network",
                                      with_store=private != "no-store", cancelled=cancelled)
         except QueryTimeout:
-            raise ApiError(
-                503, "query-timeout",
-                f"The request was stopped after the time limit of {limit:g} s (setting "
-                f"{limit_setting}). "
-                "Make it more selective: bind more variables, add LIMIT, avoid unconstrained "
-                "patterns that multiply each other.", limit_seconds=limit) from None
+            raise timeout_error(limit, limit_setting) from None
         except MemoryLimitExceeded as exc:
             raise ApiError(
                 503, "memory-limit",
@@ -113,8 +108,7 @@ class Backend:
                 "group or join fewer rows: add LIMIT, bind more variables, avoid ORDER BY over "
                 "large results.", limit_mb=exc.limit // 2**20) from None
         except ClientGone:
-            raise ApiError(499, "client-closed-request",
-                           "The client closed the connection; the request was stopped.") from None
+            raise client_gone_error() from None
         except PoolBusy:
             raise ApiError(
                 503, "busy",
@@ -189,6 +183,19 @@ class Backend:
         return self.pool().call(PingRequest(), timeout=min(5.0, self.timeout), queue_timeout=0.0)
 
 
+def timeout_error(limit: float, limit_setting: str = "QUERY_TIMEOUT") -> ApiError:
+    return ApiError(
+        503, "query-timeout",
+        f"The request was stopped after the time limit of {limit:g} s (setting {limit_setting}). "
+        "Make it more selective: bind more variables, add LIMIT, avoid unconstrained "
+        "patterns that multiply each other.", limit_seconds=limit)
+
+
+def client_gone_error() -> ApiError:
+    return ApiError(499, "client-closed-request",
+                    "The client closed the connection; the request was stopped.")
+
+
 def worker_error(details: dict[str, Any], *, updates_enabled: bool = False) -> ApiError:
     """The ApiError for an error a worker reported."""
     code = details.get("code")
@@ -234,6 +241,11 @@ def backend() -> Backend:
 
 
 def install(app: Flask, settings: dict[str, Any]) -> Backend:
-    instance = Backend(settings)
+    if settings.get("STORE_URL"):
+        # An external store answers instead of the embedded one (store_backend.py).
+        from archivekg.endpoint.store_backend import StoreBackend
+        instance: Backend = StoreBackend(settings)
+    else:
+        instance = Backend(settings)
     app.extensions[EXTENSION] = instance
     return instance

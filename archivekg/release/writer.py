@@ -22,6 +22,8 @@ from archivekg import __version__
 from archivekg.release.store import RELEASES, WRITER_LOCK, lock_partial, remove_abandoned_partials
 
 NQUADS, TRIG = "dataset.nq", "dataset.trig"
+# Where each graph's lines are in dataset.nq: `archivekg publish` sends graphs from there.
+RANGES = "graphs.json"
 
 
 class ReleaseWriter:
@@ -69,6 +71,8 @@ class ReleaseWriter:
                     "dumps": self.dumps, "license": license_iri}
         (self.folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n",
                                                    encoding="utf-8")
+        ranges = {"source": NQUADS, "graphs": {iri: list(self.offsets[iri]) for iri in sorted(self.offsets)}}
+        (self.folder / RANGES).write_text(json.dumps(ranges) + "\n", encoding="utf-8")
         (self.folder / WRITER_LOCK).unlink()
         os.replace(self.folder, self.final)
         self._unlock()

@@ -91,6 +91,8 @@ def page(template: str, *, status: int = 200, **context: Any) -> Response:
 def served_release() -> Path | None:
     """The release folder the query workers read, or None when files are served."""
     engine = backend()
+    if engine.source.kind == "store":
+        return engine.source.release_folder()
     if engine.source.kind != "build":
         return None
     engine.pool()            # finds the release (or answers 503 when there is none)
@@ -113,10 +115,11 @@ _cache_lock = threading.Lock()
 def cached(name: str, compute: Callable[[], Any]) -> Any:
     """``compute()`` once per release: a built release never changes.  Served files can
     be updated, so nothing is cached for them."""
-    release = served_release()
-    if release is None:
+    engine = backend()
+    version = engine.source.cache_key() if engine.source.kind == "store" else served_release()
+    if version is None:
         return compute()
-    key = (str(release), current_app.config["BASE_IRI"], name)
+    key = (str(version), current_app.config["BASE_IRI"], name)
     with _cache_lock:
         if key in _cache:
             return _cache[key]

@@ -42,12 +42,15 @@ def important_entities() -> list[dict]:
 
 def documents() -> tuple[list[dict], int]:
     total = sparql.select("SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a akg:ArchivalDocument }")
+    # Grouped in a subquery and ordered outside it: Virtuoso refuses an ORDER BY over an
+    # expression of an aggregate's name (server/stores.md).
     rows = sparql.select(f"""
-        SELECT ?d (SAMPLE(?date) AS ?when) (SAMPLE(?kind) AS ?type) (SAMPLE(?url) AS ?source) WHERE {{
-          ?d a akg:ArchivalDocument .
-          OPTIONAL {{ ?d akg:date ?date }} OPTIONAL {{ ?d akg:documentType ?kind }}
-          OPTIONAL {{ ?d schema:url ?url }}
-        }} GROUP BY ?d ORDER BY DESC(BOUND(?when)) ?when ?d LIMIT {LISTED_DOCUMENTS}""")
+        SELECT ?d ?when ?type ?source WHERE {{ {{
+          SELECT ?d (SAMPLE(?date) AS ?when) (SAMPLE(?kind) AS ?type) (SAMPLE(?url) AS ?source) WHERE {{
+            ?d a akg:ArchivalDocument .
+            OPTIONAL {{ ?d akg:date ?date }} OPTIONAL {{ ?d akg:documentType ?kind }}
+            OPTIONAL {{ ?d schema:url ?url }}
+          }} GROUP BY ?d }} }} ORDER BY DESC(BOUND(?when)) ?when ?d LIMIT {LISTED_DOCUMENTS}""")
     return rows, sparql.integer(total[0]["n"]) or 0
 
 
