@@ -238,8 +238,11 @@ class Client:
                 raw = self._exchange(conn, method, target, body, sent, url)
             except _Stale:
                 conn.close()
-                if reused and attempt == 0:
-                    continue         # a kept-alive connection the store had closed meanwhile
+                if reused:
+                    # A kept-alive connection the store had closed meanwhile: the others that
+                    # waited as long are closed too, so the next try opens a new one.
+                    self._drop_idle(origin)
+                    continue
                 raise StoreUnreachable("the store closed the connection", url=url) from None
             if raw.status == 401 and self.credentials and not answered_challenge:
                 offered = _pick(raw.headers.get_all("WWW-Authenticate") or [])
@@ -342,12 +345,24 @@ class Client:
         with self._lock:
             self._idle.setdefault(origin, []).append(conn)
 
+    def _drop_idle(self, origin: tuple) -> None:
+        with self._lock:
+            idle = self._idle.pop(origin, [])
+        for conn in idle:
+            conn.close()
+
     def close(self) -> None:
         with self._lock:
             idle, self._idle = self._idle, {}
         for conns in idle.values():
             for conn in conns:
                 conn.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 class _Stale(Exception):

@@ -21,7 +21,9 @@ VIRTUOSO_DIFFERENCES = {
     "deport-date-range.rq": DATE_RANGE,
     "journal-plenum-dates.rq": DATE_RANGE,
     "journal-plenum-dates.schema.rq": DATE_RANGE,
+    "journal-plenum-dates.crm.rq": DATE_RANGE,
     "journal-bare-kim.rq": BOOLEAN,
+    "journal-bare-kim.crm.rq": BOOLEAN,
     "journal-possibly-same-kim-nam-il.rq": BOOLEAN,
 }
 

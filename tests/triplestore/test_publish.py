@@ -80,7 +80,7 @@ def test_first_publish_sends_every_graph_and_the_record(tmp_path, triple_store):
     settings, result = publish_v1(tmp_path, triple_store, base)
     assert sorted(result.sent) == [f"{base}graph/doc-a", f"{base}graph/doc-b", f"{base}graph/doc-c"]
     assert result.previous is None
-    state = read_state(Client(), triple_store.query_url, base)
+    state = _state(triple_store.query_url, base)
     assert state["release"] == result.release
     assert set(state["graphs"]) == set(result.sent)
     assert state["statistics"]["graphs"] == {iri: part["triples"] for iri, part in state["graphs"].items()}
@@ -107,13 +107,13 @@ def test_a_new_release_sends_only_the_changed_graphs_and_drops_the_removed_ones(
     assert second.removed == [f"{base}graph/doc-c"]
     assert second.unchanged == 1 and second.previous == first.release
     assert served_names(triple_store, base) == {"doc-a": {"A"}, "doc-b": {"B2"}, "doc-d": {"D"}}
-    assert read_state(Client(), triple_store.query_url, base)["release"] == second.release
+    assert _state(triple_store.query_url, base)["release"] == second.release
     assert staged_graphs(triple_store, base) == {}
 
 
 def assert_still_serves_v1(triple_store, base, first):
     assert served_names(triple_store, base) == {"doc-a": {"A"}, "doc-b": {"B", "Бэ"}, "doc-c": {"C"}}
-    assert read_state(Client(), triple_store.query_url, base)["release"] == first.release
+    assert _state(triple_store.query_url, base)["release"] == first.release
     assert staged_graphs(triple_store, base) == {}
 
 
@@ -188,13 +188,28 @@ def test_the_command_takes_the_store_and_never_a_password(tmp_path, triple_store
     assert wrong.returncode == 3 and "401" in wrong.stderr, wrong.stderr
 
 
-def test_virtuoso_runs_one_update_request_atomically(triple_store):
+@pytest.fixture
+def closing():
+    """Clients made by a test, closed after it (their kept-alive connections)."""
+    made: list[Client] = []
+    yield made
+    for client in made:
+        client.close()
+
+
+def _state(query_url: str, base: str):
+    with Client() as client:
+        return read_state(client, query_url, base)
+
+
+def test_virtuoso_runs_one_update_request_atomically(triple_store, closing):
     """The switch relies on it (SPARQL 1.1 Update: a request SHOULD be atomic): when the last
     operation of a request fails, the first one is undone."""
     import urllib.parse
 
     settings = triple_store.publish_settings()
     client = Client(Credentials(settings["STORE_USER"], settings["STORE_PASSWORD"]))
+    closing.append(client)
     graph = "http://example.org/atomic/graph"
 
     def update(text: str) -> int:
@@ -225,5 +240,5 @@ def test_a_switch_larger_than_one_request_is_made_of_several_with_the_record_las
     result = publish(settings_for(tmp_path, base, triple_store.publish_settings()), echo=said.append)
     assert any("more than one request" in line for line in said)
     assert served_names(triple_store, base) == {"doc-a": {"A"}, "doc-b": {"B", "Бэ"}, "doc-c": {"C"}}
-    assert read_state(Client(), triple_store.query_url, base)["release"] == result.release
+    assert _state(triple_store.query_url, base)["release"] == result.release
     assert staged_graphs(triple_store, base) == {}

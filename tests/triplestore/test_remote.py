@@ -64,23 +64,36 @@ def server():
     running.server_close()
 
 
-def test_basic_authentication_answers_the_challenge_then_goes_first(server):
-    client = Client(Credentials("reader", "secret"))
+@pytest.fixture
+def closing():
+    """Wraps the clients a test makes, and closes them after it (their kept-alive connections)."""
+    made: list[Client] = []
+
+    def keep(client: Client) -> Client:
+        made.append(client)
+        return client
+    yield keep
+    for client in made:
+        client.close()
+
+
+def test_basic_authentication_answers_the_challenge_then_goes_first(server, closing):
+    client = closing(Client(Credentials("reader", "secret")))
     for _ in range(2):
         with client.request("GET", server.url + "/basic") as reply:
             assert reply.status == 200 and reply.read() == b"ok"
     assert server.seen[0] is None and server.seen[1].startswith("Basic ") and server.seen[2] == server.seen[1]
 
 
-def test_a_bearer_token_goes_with_every_request(server):
-    client = Client(Credentials(token="access-token-1"))
+def test_a_bearer_token_goes_with_every_request(server, closing):
+    client = closing(Client(Credentials(token="access-token-1")))
     with client.request("GET", server.url + "/open") as reply:
         assert reply.read() == b"ok"
     assert server.seen == ["Bearer access-token-1"]
 
 
-def test_a_body_that_stops_arriving_is_cut_at_the_deadline(server):
-    client = Client()
+def test_a_body_that_stops_arriving_is_cut_at_the_deadline(server, closing):
+    client = closing(Client())
     started = time.monotonic()
     reply = client.request("GET", server.url + "/slow", deadline=time.monotonic() + 1)
     with pytest.raises(StoreTimeout):
