@@ -218,7 +218,7 @@ class Client:
             target += "?" + parts.query
         wait = self.timeout if timeout is None else timeout
         answered_challenge = False
-        for attempt in range(3):
+        for _attempt in range(3):
             if deadline is not None:
                 wait = min(wait, deadline - time.monotonic())
                 if wait <= 0:
