@@ -235,7 +235,7 @@ def _opening(text: str, body: list[Block], gazetteer: Gazetteer, found: Catalog,
             person = re.search(rf"(?:Cde\.|Comrade)\s+(?P<who>{_NAME})", clean)
             if person is None and index + 1 < len(body):
                 following = body[index + 1]
-                person = re.search(rf"^to\s+(?:Cde\.|Comrade)\s+(?P<who>.+)$", following.clean, re.IGNORECASE)
+                person = re.search(r"^to\s+(?:Cde\.|Comrade)\s+(?P<who>.+)$", following.clean, re.IGNORECASE)
                 if person:
                     where = quote(text, block.start, following.end)
                     _entity_field(found, gazetteer, "addressee", person.group("who"), where, ("Person",))
@@ -274,7 +274,7 @@ def _signature(text: str, body: list[Block], gazetteer: Gazetteer, found: Catalo
     if title is None:
         return
     flat = title.clean
-    for pattern in (rf"\bfrom\s+(?P<who>{_NAME})\s+to\b", rf"\b(?:Journal|Diary)\s+of\s+.*?(?P<who>(?:[A-Z]\.\s*)+[A-Z][\w'’-]+)",
+    for pattern in (rf"\bfrom\s+(?P<who>{_NAME})\s+to\b", r"\b(?:Journal|Diary)\s+of\s+.*?(?P<who>(?:[A-Z]\.\s*)+[A-Z][\w'’-]+)",
                     rf"\bby\s+(?P<who>{_NAME})"):
         match = re.search(pattern, flat)
         if match:

@@ -51,6 +51,7 @@ PATTERNS = [
     # in 1956, for 1956, by 1937, Pyongyang 1955
     ("year", rf"{_B}(?P<y>{YEAR}){_E}(?![.,]?\d)"),
 ]
+_YEAR_ALONE = re.compile(rf"{_B}{YEAR}{_E}")
 # Case matters only where capitalised words are what is looked for (the names before "plenum").
 _COMPILED = [(kind, re.compile(pattern, 0 if EVENT_NOUN in pattern else re.IGNORECASE))
              for kind, pattern in PATTERNS]
@@ -106,8 +107,8 @@ def find_dates(text: str, start: int = 0, end: int | None = None, *, document_ye
     window = text[start:end]
     taken: list[tuple[int, int]] = list(skip)
     found: list[DateMention] = []
-    last_year: list[tuple[int, int]] = [(m.start() + start, int(m.group(0)))
-                                        for m in re.finditer(rf"{_B}{YEAR}{_E}", window)]
+    last_year: list[tuple[int, int]] = [(m.start(), int(m.group(0)))
+                                        for m in _YEAR_ALONE.finditer(text, 0, end)]
     for kind, pattern in _COMPILED:
         for match in pattern.finditer(window):
             a, b = match.start() + start, match.end() + start

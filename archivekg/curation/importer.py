@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 import unicodedata
@@ -74,13 +75,20 @@ def import_file(path: Path, data_dir: Path, *, max_bytes: int, doc_id: str | Non
     same = _same_text(documents, source.text)
     if same is not None and (doc_id is None or doc_id == same):
         return Imported(same, "unchanged", Path(path), documents / f"{same}.yaml", documents / f"{same}.txt")
+    asked = doc_id
     doc_id = doc_id or derive_id(catalog)
-    record_path, text_path = documents / f"{doc_id}.yaml", documents / f"{doc_id}.txt"
     status = "imported"
-    if record_path.exists() or text_path.exists():
-        if not replace:
-            raise ImportConflict(_conflict(doc_id, text_path, source.text, path))
-        status = "replaced"
+    base, n = doc_id, 1
+    while (documents / f"{doc_id}.yaml").exists() or (documents / f"{doc_id}.txt").exists():
+        if replace and (asked or _imported_from(documents / f"{doc_id}.yaml", source.path.name)):
+            status = "replaced"
+            break
+        if asked or _imported_from(documents / f"{doc_id}.yaml", source.path.name):
+            # The same file (or the id asked for) with another text: a change, never overwritten silently.
+            raise ImportConflict(_conflict(doc_id, documents / f"{doc_id}.txt", source.text, path))
+        n += 1               # another document whose meaning gives the same id
+        doc_id = f"{base}-{n}"
+    record_path, text_path = documents / f"{doc_id}.yaml", documents / f"{doc_id}.txt"
 
     specs = segments(source.text, blocks)
     record = render_record(doc_id, source, catalog, specs, today or dt.date.today())
@@ -117,6 +125,13 @@ def _same_text(documents: Path, text: str) -> str | None:
                                      record.read_text(encoding="utf-8"), re.MULTILINE):
                             return record.stem
     return None
+
+
+def _imported_from(record: Path, name: str) -> bool:
+    """Whether the record says it was imported from a file of this name."""
+    if not record.is_file():
+        return False
+    return f"by `archivekg import` from {json.dumps(name)[1:-1]} " in record.read_text(encoding="utf-8")
 
 
 def _conflict(doc_id: str, text_path: Path, new: str, path) -> str:

@@ -76,7 +76,7 @@ def read_source(path: Path, max_bytes: int) -> Source:
 
 
 def _decode(data: bytes, shown: str, declared: str | None = None) -> str:
-    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = data.decode("utf-16")
     else:
         encoding = "utf-8-sig"
