@@ -96,7 +96,7 @@ def meetings(builder, people: People) -> None:
             met = _MET.search(before)
             if met:
                 subject = _subject(doc, people, sentence.start, sentence.start + met.start(), author)
-                if subject is None:
+                if subject is None and not _first_person(doc, sentence.start, sentence.start + met.start()):
                     continue
                 host = person.entity if met.group("verb") == "visited" else \
                     subject if met.group("verb") == "received" else None
@@ -110,9 +110,12 @@ def meetings(builder, people: People) -> None:
                 break
         if found is not None:
             match, participants, host, words = found
+            unnamed_author = None in participants
             participants = list(dict.fromkeys(p for p in participants if p))
             if set(participants) <= builder.known.meetings:
                 continue
+            if unnamed_author:
+                words += "; 'I' is the author, whom the record does not name yet"
             claims: dict = {"participant": participants}
             if host:
                 claims["hostedBy"] = host
@@ -148,6 +151,10 @@ def meetings(builder, people: People) -> None:
                             entities=people.entities_for(participants),
                             value={"participants": sorted(participants), "date": None, "of": subject})
                 already.update(participants)
+
+
+def _first_person(doc: Analysed, start: int, end: int) -> bool:
+    return bool(re.search(r"(?:^|\W)(?:I|we|We)\s*$", doc.text[start:end]))
 
 
 def _subject(doc: Analysed, people: People, start: int, end: int, author: str | None) -> str | None:

@@ -102,8 +102,11 @@ def derive_id(catalog: Catalog) -> str:
     kind = catalog.value("documentType")
     parts = [slug(TYPE_WORDS.get(kind, kind)).split("-")[0]] if kind else []
     author = catalog.value("author")
+    unknown = next((written for name, written in catalog.unknown if name == "author"), None)
     if author:
         parts.append(author.split("-")[0])
+    elif unknown and slug(unknown.split()[-1]):
+        parts.append(slug(unknown.split()[-1]))       # a surname the registries do not know yet
     else:
         words = [w for w in slug(catalog.value("title")).split("-") if len(w) > 2 and w not in _STOP][:5]
         parts.extend(w for w in words if w not in parts)

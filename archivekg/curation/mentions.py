@@ -292,7 +292,24 @@ def _resolve(doc: Analysed, hits: list[Hit]) -> None:
         hit.entity = chosen
 
 
+def _merge_surnames(names: dict[str, NewName]) -> None:
+    """A bare surname ("Sorokin") is the person named with initials elsewhere ("V. P. Sorokin")."""
+    for key, entry in list(names.items()):
+        words = name_tokens(entry.name)
+        if len(words) != 1:
+            continue
+        fuller = [other for other in names.values() if other is not entry and len(name_tokens(other.name)) > 1
+                  and name_tokens(other.name)[-1].text == words[0].text
+                  and all(t.abbreviated for t in name_tokens(other.name)[:-1])]
+        if len(fuller) == 1:
+            fuller[0].occurrences.extend(entry.occurrences)
+            fuller[0].occurrences.sort()
+            fuller[0].inside = fuller[0].inside or entry.inside
+            del names[key]
+
+
 def _new_names(doc: Analysed, names: dict[str, NewName]) -> list[NewName]:
+    _merge_surnames(names)
     found = []
     for entry in names.values():
         votes: Counter = Counter()
@@ -314,6 +331,9 @@ def _new_names(doc: Analysed, names: dict[str, NewName]) -> list[NewName]:
         entry.type = kind
         entry.why = reasons[kind]
         entry.name = max((w for _, _, w in entry.occurrences), key=len)
+        first = min(entry.occurrences)
+        entry.occurrences.remove(first)
+        entry.occurrences.insert(0, first)
         entry.confidence = round(min(0.9, 0.4 + 0.15 * strength + 0.05 * (len(entry.occurrences) - 1)), 2)
         found.append(entry)
     return sorted(found, key=lambda n: n.occurrences[0][0])

@@ -13,6 +13,7 @@ from archivekg.names import document_numbers, homoglyph_fold
 
 _NUMBER = re.compile(r"(?:(?P<sign>No\.?|Nr\.?|N[°º]\.?|№|#)\s*(?P<marked>\d[\w]*(?:[-/.]\w+)*)"
                      r"|(?<![\w-])(?P<bare>\d+(?:[-/]\d+)*[-/]?\d*[A-Za-zА-Яа-я]{1,4})(?![\w-]))")
+NORMAL_FORM = re.compile(r"[0-9]+(?:[-/.][0-9]+)*[a-z]*")
 DECREE_WORDS = re.compile(r"\b(?:decree|resolution|decision|order|directive|instruction|protocol|"
                           r"law|ordinance|edict|postanovlenie|prikaz)s?\b", re.IGNORECASE)
 
@@ -49,7 +50,11 @@ def find_numbers(doc: Analysed) -> list[Number]:
                 doc.text[end:end + 40]) else "document"
             entry = found.get(keys[0])
             if entry is None:
-                value = homoglyph_fold(number).lower()
+                # The one form the data writes a number in: digits joined by - / . and a suffix
+                # of lowercase Latin letters ("1428-326cc", "17cc" for "No. 17-сс").
+                value = re.sub(r"[-/.](?=[a-z]+$)", "", homoglyph_fold(number).lower())
+                if not NORMAL_FORM.fullmatch(value):
+                    continue
                 entry = found[keys[0]] = Number(keys[0], value, kind)
             if kind == "decree":
                 entry.kind = "decree"

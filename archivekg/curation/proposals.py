@@ -247,8 +247,10 @@ def _entity_id(name: str, kind: str) -> str:
     return slug(clean)
 
 
-def _event_type(sentence: str) -> str:
-    lowered = sentence.lower()
+def _event_type(sentence: str, words: str = "", before: str = "") -> str:
+    """The kind of event a date dates, when the words say it: "the April KWP CC plenum",
+    "the decree of August 21, 1937", "the meeting on 3 March"; otherwise an Event."""
+    lowered = (words + " " + re.sub(r"^.*?(\w+\s+(?:of|on|held\s+on|dated)\s*)$", r"\1", before)).lower()
     for pattern, kind in ((r"\bplenum\b", "Plenum"), (r"\b(?:meeting|met|visited|received|conference)\b", "Meeting"),
                           (r"\bconversation\b", "Conversation"), (r"\b(?:decree|resolution)\b", "Decree"),
                           (r"\bdeport", "Deportation"), (r"\bresettle", "Resettlement"),
@@ -276,7 +278,7 @@ def _dates(builder: Builder) -> None:
         for mention in date_reader.find_dates(doc.text, sentence.start, sentence.end, document_year=doc.year):
             if mention.edtf in builder.known.dates or any(s <= mention.start < e for s, e in taken):
                 continue
-            kind = _event_type(chunk)
+            kind = _event_type(chunk, mention.words, doc.text[max(sentence.start, mention.start - 40):mention.start])
             subject = builder.new_id(f"{kind.lower()}-{doc.doc_id}-{mention.edtf.replace('/', '-')}")
             label = _label(chunk)
             builder.add("date", mention.start, mention.end, mention.confidence, mention.why,

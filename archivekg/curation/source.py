@@ -78,6 +78,8 @@ def read_source(path: Path, max_bytes: int) -> Source:
 def _decode(data: bytes, shown: str, declared: str | None = None) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = data.decode("utf-16")
+    elif b"\x00" in data:
+        raise ImportRefused(f"{data.count(0)} NUL bytes: a binary file, not a text", file=shown)
     else:
         encoding = "utf-8-sig"
         if declared:

@@ -15,6 +15,14 @@ def scalar(value) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
+# Keys YAML 1.1 (PyYAML) would read as booleans or null if written bare.
+_RESERVED = {"on", "off", "yes", "no", "y", "n", "true", "false", "null", "~"}
+
+
+def key(name: str) -> str:
+    return json.dumps(name) if name.lower() in _RESERVED else name
+
+
 def flow(value) -> str:
     """A short mapping or list on one line ({"Kim": kim-il-sung}, [a, b])."""
     if isinstance(value, dict):
@@ -28,21 +36,22 @@ def block(data: dict, indent: int = 0) -> list[str]:
     """The lines of a mapping in block style."""
     pad = " " * indent
     lines = []
-    for key, value in data.items():
+    for name, value in data.items():
+        name = key(name)
         if isinstance(value, dict):
-            lines.append(f"{pad}{key}:")
+            lines.append(f"{pad}{name}:")
             lines += block(value, indent + 2)
         elif isinstance(value, list) and value and any(isinstance(item, dict) for item in value):
-            lines.append(f"{pad}{key}:")
+            lines.append(f"{pad}{name}:")
             for item in value:
                 inner = block(item, indent + 4)
                 lines.append(f"{pad}  - {inner[0].strip()}")
                 lines += inner[1:]
         elif isinstance(value, list):
-            lines.append(f"{pad}{key}:")
+            lines.append(f"{pad}{name}:")
             lines += [f"{pad}  - {scalar(item)}" for item in value]
         else:
-            lines.append(f"{pad}{key}: {scalar(value)}")
+            lines.append(f"{pad}{name}: {scalar(value)}")
     return lines
 
 
