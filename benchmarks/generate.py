@@ -324,8 +324,9 @@ def written(entity: Entity, rng: random.Random, avoid=()) -> str:
 
 
 class Generator:
-    def __init__(self, documents: int, seed: int, shipped_dir: Path | None):
+    def __init__(self, documents: int, seed: int, shipped_dir: Path | None, complete: bool = False):
         self.rng = random.Random(seed)
+        self.complete = complete
         self.shipped = sorted(p.stem for p in (shipped_dir.parent / "documents").glob("*.yaml")) \
             if shipped_dir else []
         self.count = documents - len(self.shipped)
@@ -538,7 +539,7 @@ class Generator:
         if self.meetings and richness > 0.93:
             self.reference(doc, day)
             doc.write("\n\n")
-        if richness < 0.6:
+        if richness < 0.6 and not self.complete:
             doc.keep_headline()
         doc.write(f"{signature}\n{long_date(day)}\n\n")
         distribution = "\n".join(f"{n} - Cde. {p.name}" for n, p in enumerate(copies, 1))
@@ -600,10 +601,11 @@ class Generator:
         return "\n".join(lines) + "\n"
 
 
-def generate(documents: int, seed: int, out: Path, shipped: bool = True) -> Path:
-    """Write ``out/data/``; returns that folder."""
+def generate(documents: int, seed: int, out: Path, shipped: bool = True, complete: bool = False) -> Path:
+    """Write ``out/data/``; returns that folder.  ``complete`` annotates every sentence of every
+    document (the truth a proposer is measured against); the texts are the same either way."""
     shipped_data = PROJECT_ROOT / "data"
-    generator = Generator(documents, seed, shipped_data / "entities" if shipped else None)
+    generator = Generator(documents, seed, shipped_data / "entities" if shipped else None, complete)
     data = out / "data"
     if data.exists():
         shutil.rmtree(data)
@@ -628,8 +630,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1, help="the same seed gives the same corpus")
     parser.add_argument("--out", type=Path, required=True, help="writes OUT/data/")
     parser.add_argument("--no-shipped", action="store_true", help="leave out the shipped corpus")
+    parser.add_argument("--complete", action="store_true",
+                        help="annotate every sentence (no headline-only documents): the full truth")
     args = parser.parse_args(argv)
-    data = generate(args.documents, args.seed, args.out, shipped=not args.no_shipped)
+    data = generate(args.documents, args.seed, args.out, shipped=not args.no_shipped, complete=args.complete)
     print(f"wrote {args.documents} documents to {data}", file=sys.stderr)
 
 

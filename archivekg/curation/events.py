@@ -22,11 +22,20 @@ TITLE_WORDS = (r"(?:[Aa]mbassador|[Ss]ecretary|[Aa]dvis[eo]r|[Cc]hairm[ae]n|[Cc]
                r"[Cc]onsul|[Cc]ounsell?or|[Aa]ttach[ée]|[Cc]harg[ée] d['’][Aa]ffaires|[Pp]remier|"
                r"[Pp]resident|[Ii]nspector|[Oo]rgani[sz]er|[Ee]ditor|[Pp]rosecutor|[Cc]andidate member)")
 _TITLE = re.compile(TITLE_WORDS)
-_TITLE_AFTER = re.compile(rf"^\s*,\s*(?:(?:a|the|then)\s+)?(?P<former>former\s+)?(?P<title>(?:[\w-]+\s+){{0,3}}?"
-                          rf"{TITLE_WORDS}(?:\s+(?:of|to|at|in|for)\s+[^,;.()]+?)?)\s*(?=[,;.)]|\s+who\b|$)")
-_APPOINTED = re.compile(rf"^\s+(?:was|has been|had been|is|became)\s+(?:appointed\s+|elected\s+|made\s+)?"
-                        rf"(?:to\s+the\s+post\s+of\s+|as\s+|the\s+)?(?P<title>(?:[\w-]+\s+){{0,3}}?{TITLE_WORDS}"
-                        rf"(?:\s+(?:of|to|at|in|for)\s+[^,;.()]+?)?)\s*(?=[,;.]|\s+(?:and|but|where|who|as|after|in)\b|$)")
+# The words a post's body may have after its title ("of the KWP CC Political Council", "of the
+# Party committee of the province of South Hamgyeong", "to the DPRK MVD"): names and the nouns
+# bodies are made of, never a verb ("... of the KWP CC he recommended").
+_BODY_WORD = (r"(?:[A-Z][\w()\[\]'’.-]*|of|the|and|for|to|committee|department|province|party|council|"
+              r"commission|ministry|cooperative|cooperatives|troops|army|headquarters|fight|embezzlement|"
+              r"communications|unions|staff|rear|bureau|office|embassy|district|city|fishing|industry|"
+              r"affairs|culture|trade|internal|foreign|state|people's|workers'|central|joint|regional|"
+              r"provincial|city|county|security|planning|agriculture)")
+_TAIL = rf"(?:\s+(?:of|to|at|in|for)\s+{_BODY_WORD}(?:\s+{_BODY_WORD})*)?"
+_TITLE_AFTER = re.compile(rf"^\s*,\s*(?:as\s+)?(?:(?:a|the|then)\s+)?(?P<former>former\s+)?"
+                          rf"(?P<title>(?:[A-Z][\w-]*\s+){{0,3}}?{TITLE_WORDS}{_TAIL})(?=\s*[,;.)]|\s+who\b|\s*$)")
+_APPOINTED = re.compile(rf"^\s+(?:was|has been|had been|is|became)\s+(?:appointed\s+|elected\s+|made\s+)"
+                        rf"(?:to\s+the\s+post\s+of\s+|as\s+|the\s+)?(?P<title>(?:[A-Z][\w-]*\s+){{0,3}}?"
+                        rf"{TITLE_WORDS}{_TAIL})(?=\W|$)")
 _MET = re.compile(r"\b(?P<verb>visited|met(?:\s+with)?|received|called\s+on|had\s+a\s+(?:conversation|meeting|talk)"
                   r"\s+with|talked\s+with|spoke\s+with|conferred\s+with)\s+$")
 _MEETING_OF = re.compile(r"\b(?:meeting|conversation|talks?)\s+(?:between|of|with)\s+$")
@@ -204,6 +213,12 @@ def posts(builder, people: People) -> None:
                 subject = builder.new_id(f"tenure-{person.entity}-{slug(title)[:40]}")
                 label = f"{people.names.get(person.entity, person.written)}, {title}" + (" (former)" if former else "")
                 quote_start, quote_end = min(start, person.start), max(end, person.end)
+                if doc.text[quote_end:quote_end + 1] == ")":
+                    quote_end += 1
+                dateline = _dateline_after(doc, quote_end)
+                if dateline is not None:
+                    # A signature: the post is attested on the date under it.
+                    quote_end, claims["date"] = dateline
                 from archivekg.curation.quotes import quote
 
                 where = quote(doc.text, quote_start, quote_end) or builder.sentence_quote(quote_start, quote_end)
@@ -212,6 +227,20 @@ def posts(builder, people: People) -> None:
                             quote=where, things=[{"id": subject, "type": "Tenure", "label": label}],
                             entities=people.entities_for([person.entity, *claims.values()]),
                             value={"holder": person.entity, "title": title})
+
+
+def _dateline_after(doc: Analysed, position: int) -> tuple[int, str] | None:
+    """(end, EDTF) of a line holding only a date right after ``position`` (the date under a
+    signature)."""
+    match = re.match(r"\s*\n\s*([^\n]{6,30})\s*(?:\n|$)", doc.text[position:position + 60])
+    if not match:
+        return None
+    start = position + match.start(1)
+    found = date_reader.find_dates(doc.text, start, position + match.end(1))
+    if len(found) == 1 and found[0].start == start and len(found[0].edtf) == 10 \
+            and not doc.text[found[0].end:position + match.end(1)].strip():
+        return found[0].end, found[0].edtf
+    return None
 
 
 def _titles(doc: Analysed, sentence, person: Person, persons: list[Person], index: int):
@@ -227,8 +256,7 @@ def _titles(doc: Analysed, sentence, person: Person, persons: list[Person], inde
         if titles:
             title = titles[-1]
             tail = head[title.end():]
-            if re.fullmatch(r"(?:\s+(?:of|to|at|in|for)\s+(?:the\s+)?[A-Z\w().'’ -]*?)?", tail) \
-                    and not re.search(r"[,;]", tail):
+            if re.fullmatch(_TAIL, tail):
                 begin = title.start()
                 while True:   # capitalised words before the title word belong to it (Soviet, Deputy, KWP CC)
                     previous = re.search(r"([A-Z][\w.()'’-]*)\s+$", head[:begin])

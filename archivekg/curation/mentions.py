@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from archivekg.curation.document import Analysed
 from archivekg.curation.gazetteer import PLACE_TYPES, Gazetteer, name_key
-from archivekg.names import is_korean_looking, name_tokens
+from archivekg.names import is_korean_looking, name_tokens, to_latin
 
 HONORIFICS = {"cde", "comrade", "comrades", "mr", "mrs", "ms", "dr", "tov"}
 #: Capitalised words that are not names on their own (titles, sentence openers, common nouns
@@ -42,6 +42,8 @@ OPENERS = {
     "most", "few", "could", "would", "should", "can", "will", "also", "only", "even", "still",
     "now", "later", "earlier", "again", "once", "further", "a", "an", "former", "newly",
     "charge", "chargé", "d'affaires", "affaires", "everyone", "everybody", "nobody", "someone",
+    "january", "february", "march", "april", "june", "july", "august", "september", "october",
+    "november", "december",
 }
 #: Words that are not a name on their own, nor together (a chunk made only of them is skipped).
 COMMON = OPENERS | {
@@ -70,8 +72,8 @@ PLACE_WORDS = {"district": "District", "province": "Province", "region": "Region
                "oblast": "Region", "island": "Island", "islands": "Place", "city": "City", "ssr": "Republic",
                "assr": "Republic", "republic": "Republic", "sea": "Place", "river": "Place", "zone": "Zone",
                "county": "District", "raion": "District", "area": "Region", "peninsula": "Place"}
-PLACE_BEFORE = re.compile(r"(?:\b(?:island|city|province|district|town|village|port|region|county)\s+of"
-                          r"|\b(?:in|to|near|at|from|into)(?:\s+the)?)\s*$", re.IGNORECASE)
+PLACE_BEFORE = re.compile(r"(?:\b(?:islands?|cit(?:y|ies)|provinces?|districts?|towns?|villages?|ports?|regions?|"
+                          r"county)\s+of|\b(?:in|to|near|at|from|into)(?:\s+the)?)\s*[\[(\"“']?$", re.IGNORECASE)
 PERSON_BEFORE = re.compile(r"(?:\b(?:Cde|Comrade|Comrades|Mr|Mrs|Dr|Ambassador|Marshal|General|Colonel|"
                            r"Minister|historian|writer|writers|Writers|interpreter|Premier|Chairman)\.?)\s*$")
 SPEECH = re.compile(r"^\s*(?:,\s*)?(?:said|says|declared|stated|replied|reported|asked|noted|continued|"
@@ -131,7 +133,10 @@ def find(doc: Analysed, gazetteer: Gazetteer) -> tuple[list[Hit], list[NewName]]
     for start, end in chunks:
         _chunk(doc, gazetteer, start, end, hits, names)
     _resolve(doc, hits)
-    return sorted(hits, key=lambda h: h.start), _new_names(doc, names)
+    types = {e.id: e.type for e in gazetteer.entities.values()}
+    neighbours = {(h.start, h.end): ("Place" if types.get(h.entity) not in ("Person", "Organization", "Group")
+                                     else types.get(h.entity)) for h in hits if h.entity in types}
+    return sorted(hits, key=lambda h: h.start), _new_names(doc, names, neighbours)
 
 
 def _exact(doc, gazetteer: Gazetteer, words, taken, hits) -> None:
@@ -156,6 +161,8 @@ def _exact(doc, gazetteer: Gazetteer, words, taken, hits) -> None:
             start, end = _tidy(text, token.idx, last.idx + len(last.text))
             written = text[start:end]
             found = gazetteer.exact(name_key(written))
+            if found and _inside_longer_name(words, i, n):
+                found = None         # "German Kim", "USSR MFA Far East Department": another name
             if found:
                 hits.append(Hit(start, end, written, sorted(found), "exact"))
                 for k in range(i, i + n):
@@ -164,6 +171,28 @@ def _exact(doc, gazetteer: Gazetteer, words, taken, hits) -> None:
                 break
         else:
             i += 1
+
+
+def _name_word(token) -> bool:
+    text = token.text
+    return text[:1].isupper() and text.replace("-", "").replace("(", "").replace(")", "").isalnum() \
+        and text.lower() not in OPENERS and text.lower() not in HONORIFICS and not text.isdigit()
+
+
+def _inside_longer_name(words, i: int, n: int) -> bool:
+    """A registry name written inside a longer capitalised name the registry does not know
+    ("Kim" in "German Kim", "Far East" in "USSR MFA Far East Department", "CC" in "CC of the
+    VCP (b)"): the longer name is the one meant."""
+    before = words[i - 1] if i else None
+    after = words[i + n] if i + n < len(words) else None
+    if before is not None and _name_word(before) and before.idx + len(before.text) < words[i].idx:
+        return True
+    if after is not None and _name_word(after):
+        return True
+    if after is not None and after.lower_ == "of" and i + n + 2 < len(words):
+        following = words[i + n + 1] if words[i + n + 1].lower_ != "the" else words[i + n + 2]
+        return _name_word(following) and len(words[i].text) <= 3 and words[i].text.isupper()
+    return False
 
 
 def _tidy(text: str, start: int, end: int) -> tuple[int, int]:
@@ -197,6 +226,8 @@ def _chunks(words, taken) -> list[tuple[int, int]]:
         while j < len(words) and not taken[j]:
             token = words[j]
             previous = words[j - 1]
+            if token.lower_.rstrip(".") in HONORIFICS:
+                break
             if _capital(token):
                 j += 1
             elif token.text in "-–" and previous.idx + len(previous.text) == token.idx and j + 1 < len(words) \
@@ -220,6 +251,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
         if not match or match.end() >= end - start:
             break
         word = match.group(0).strip().rstrip(".").lower()
+        if re.fullmatch(r"[A-ZА-Я]\.", match.group(0).strip()):
+            break            # an initial ("A. M. PETROV"), not the article "A"
         if word in OPENERS or word in HONORIFICS:
             start += match.end()
         else:
@@ -308,14 +341,14 @@ def _merge_surnames(names: dict[str, NewName]) -> None:
             del names[key]
 
 
-def _new_names(doc: Analysed, names: dict[str, NewName]) -> list[NewName]:
+def _new_names(doc: Analysed, names: dict[str, NewName], neighbours: dict) -> list[NewName]:
     _merge_surnames(names)
     found = []
     for entry in names.values():
         votes: Counter = Counter()
         reasons: dict[str, str] = {}
         for start, end, written in entry.occurrences:
-            for kind, why in _guesses(doc, start, end, written):
+            for kind, why in _guesses(doc, start, end, written, neighbours):
                 votes[kind] += 1
                 reasons.setdefault(kind, why)
         if not votes:
@@ -339,39 +372,59 @@ def _new_names(doc: Analysed, names: dict[str, NewName]) -> list[NewName]:
     return sorted(found, key=lambda n: n.occurrences[0][0])
 
 
-def _guesses(doc: Analysed, start: int, end: int, written: str) -> list[tuple[str, str]]:
+def _guesses(doc: Analysed, start: int, end: int, written: str,
+             neighbours: dict[tuple[int, int], str] | None = None) -> list[tuple[str, str]]:
+    """The kind a name most likely is at one place of the text and why: the strongest sign
+    first (the words of the name, then the words around it, then its shape)."""
     text = doc.text
     before, after = text[max(0, start - 40):start], text[end:end + 30]
     words = re.findall(r"[\w']+", written)
     lowered = [w.lower() for w in words]
-    guesses = []
+    structural = any(w in ORG_WORDS or w in PLACE_WORDS for w in lowered)
     for word in reversed(lowered):
         if word in PLACE_WORDS:
-            guesses.append((PLACE_WORDS[word], f"its last words say what it is ('{word}')"))
-            break
+            return [(PLACE_WORDS[word], f"its last words say what it is ('{word}')")]
     if any(w in ORG_WORDS for w in lowered):
         word = next(w for w in lowered if w in ORG_WORDS)
-        guesses.append(("Organization", f"a body's word in the name ('{word}')"))
-    elif all(w.isupper() and 2 <= len(w) <= 6 for w in words) and len(words) <= 3 and not _initials(written) \
-            and not doc.text[doc.sentence_at(start).start:doc.sentence_at(start).end].isupper():
-        guesses.append(("Organization", "an abbreviation in capitals"))
+        return [("Organization", f"a body's word in the name ('{word}')")]
+    sentence = doc.sentence_at(start)
+    if all(w.isupper() and 2 <= len(w) <= 6 for w in words) and len(words) <= 3 and not _initials(written) \
+            and not (sentence and text[sentence.start:sentence.end].isupper()):
+        return [("Organization", "an abbreviation in capitals")]
     if PERSON_BEFORE.search(before):
-        guesses.append(("Person", f"written after '{PERSON_BEFORE.search(before).group(0).strip()}'"))
+        return [("Person", f"written after '{PERSON_BEFORE.search(before).group(0).strip()}'")]
     if _initials(written):
-        guesses.append(("Person", "initials and a surname"))
-    if 2 <= len(words) <= 3 and is_korean_looking(written) and not any(w in ORG_WORDS or w in PLACE_WORDS
-                                                                       for w in lowered):
-        guesses.append(("Person", "a Korean personal name (a family name and a given name)"))
-    if len(words) <= 2 and RUSSIAN_SURNAME.search(words[-1]) and words[-1][0].isupper() \
-            and not any(w in PLACE_WORDS or w in ORG_WORDS for w in lowered):
-        guesses.append(("Person", "a Russian surname"))
-    if SPEECH.match(after) and not any(w in PLACE_WORDS or w in ORG_WORDS for w in lowered):
-        guesses.append(("Person", f"the subject of '{SPEECH.match(after).group(0).strip(' ,')}'"))
+        return [("Person", "initials and a surname")]
+    if 2 <= len(words) <= 3 and korean_name(written) and not structural:
+        return [("Person", "a Korean personal name (a family name and a given name)")]
+    joined = _coordinated(text, start, end, neighbours or {}, doc)
+    if joined:
+        return [joined]
+    if PLACE_BEFORE.search(before) and not SPEECH.match(after):
+        return [("Place", f"written after '{PLACE_BEFORE.search(before).group(0).strip()}'")]
+    if len(words) <= 2 and len(words[-1]) > 5 and RUSSIAN_SURNAME.search(words[-1]) and words[-1][0].isupper():
+        return [("Person", "a Russian surname")]
+    if SPEECH.match(after):
+        return [("Person", f"the subject of '{SPEECH.match(after).group(0).strip(' ,')}'")]
     if words[-1].endswith(("ans", "ese", "ians")) and len(words) <= 2:
-        guesses.append(("Group", "a people named in the plural"))
-    if PLACE_BEFORE.search(before) and not guesses:
-        guesses.append(("Place", f"written after '{PLACE_BEFORE.search(before).group(0).strip()}'"))
-    return guesses
+        return [("Group", "a people named in the plural")]
+    return []
+
+
+def korean_name(written: str) -> bool:
+    """A name of two or three words that parses as Korean syllables: a family name and a given
+    name ("Pak Geum-cheol", "Ri Chol-ho", "Kim Yeol")."""
+    return 2 <= len(written.split()) <= 3 and is_korean_looking(to_latin(written))
+
+
+def _coordinated(text: str, start: int, end: int, neighbours: dict, doc) -> tuple[str, str] | None:
+    """A name joined by "and" or a comma to a name the registries know is of its kind
+    ("the cities of Pyongyang and Kaesong")."""
+    for (s, e), kind in neighbours.items():
+        between = text[e:start] if e <= start else text[end:s]
+        if (e <= start and start - e <= 6 or end <= s and s - end <= 6) and re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", between):
+            return kind, f"joined by '{between.strip()}' to {text[s:e]!r}, a {kind.lower()} the registries know"
+    return None
 
 
 def _english_word(word: str) -> bool:

@@ -242,7 +242,7 @@ def _entity_id(name: str, kind: str) -> str:
         others = [w for w in words if w not in initials]
         if initials and others:            # V. I. Ivanov → ivanov-v-i
             return slug(" ".join(others + [i.rstrip(".") for i in initials]))
-        if len(words) == 2 and not re.search(r"-", clean) and not mentions.is_korean_looking(clean):
+        if len(words) == 2 and mentions.RUSSIAN_SURNAME.search(words[1]) and not mentions.korean_name(clean):
             return slug(f"{words[1]} {words[0]}")   # Genrikh Lyushkov → lyushkov-genrikh
     return slug(clean)
 
