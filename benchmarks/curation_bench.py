@@ -69,6 +69,15 @@ class Corpus:
                 self.annotations[annotations["document"]] = annotations
         self.refers = {d: truth_module.references(self.records[d], self.annotations.get(d), self.registry)
                        for d in self.records}
+        # Which documents write each name (the variants a left-out registry keeps).
+        lowered = {d: t.lower() for d, t in self.texts.items()}
+        self.writers: dict[str, set[str]] = {}
+        for entity in self.entities.values():
+            for name in entity.variants:
+                if name not in self.writers:
+                    needle = " ".join(name.lower().split())
+                    self.writers[name] = {d for d, text in lowered.items()
+                                          if needle and needle.split()[0] in text and _written(name, text)}
         self.decrees: dict[str, dict[str, str]] = defaultdict(dict)
         from archivekg.names import document_numbers
 
@@ -81,13 +90,11 @@ class Corpus:
     def left_out(self, doc_id: str) -> Gazetteer:
         """The registries without what only ``doc_id`` refers to or writes."""
         others = set().union(*(refs for d, refs in self.refers.items() if d != doc_id))
-        other_texts = [t.lower() for d, t in self.texts.items() if d != doc_id]
         kept = []
         for entity in self.entities.values():
-            if entity.id not in others:
-                continue
-            variants = [v for v in entity.variants
-                        if any(_written(v, text) for text in other_texts)]
+            if entity.id in self.refers[doc_id] and entity.id not in others:
+                continue         # only this document refers to it
+            variants = [v for v in entity.variants if self.writers[v] - {doc_id}]
             kept.append(Entity(entity.id, entity.type, entity.name, variants, entity.registry))
         decrees = {k: v for d, numbers in self.decrees.items() if d != doc_id for k, v in numbers.items()}
         return Gazetteer(kept, decrees)

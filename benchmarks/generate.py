@@ -541,7 +541,14 @@ class Generator:
             doc.write("\n\n")
         if richness < 0.6 and not self.complete:
             doc.keep_headline()
-        doc.write(f"{signature}\n{long_date(day)}\n\n")
+        signed = doc.write(f"{signature}\n{long_date(day)}\n\n")
+        if self.complete:   # the post the signature gives the author, on the date under it
+            tenure = doc.thing(self.unique(f"tenure-{author.id}-counsellor-{doc_id}"), "Tenure",
+                               f"{author.name}, Counsellor of the Embassy")
+            doc.statements.append(Statement(f"{signature} {long_date(day)}", tenure,
+                                            {"holder": author.id, "positionTitle": "Counsellor of the Embassy",
+                                             "inOrganization": self.reg.embassy.id, "date": day.isoformat()},
+                                            {author_w: author.id}, position=signed))
         distribution = "\n".join(f"{n} - Cde. {p.name}" for n, p in enumerate(copies, 1))
         doc.write(f"{len(copies) + 1} copies printed\n{distribution}\n{len(copies) + 1} - to file\n"
                   f"drafted by {author.name}\n№ {number}\n{long_date(day)}\n")
@@ -551,10 +558,11 @@ class Generator:
         record = [f"id: {doc_id}", f"text: {text_name}", "type: ArchivalDocument",
                   f"title: {q(title)}", f"documentType: {q(doc_type)}", f"date: {q(day.isoformat())}",
                   f"author: {author.id}", f"addressee: {addressee.id}", f"documentNumber: {q(number)}"]
-        if richness >= 0.6:   # the catalogue gives the distribution of annotated documents only
+        listed = richness >= 0.6 or self.complete
+        if listed:   # the catalogue gives the distribution of annotated documents only
             record += [f"draftedBy: {author.id}", "classification: \"SECRET\"", "copyNumber: 1",
                        f"numberOfCopies: {len(copies) + 1}"] + (["copies:"] if copies else [])
-        for n, person in enumerate(copies if richness >= 0.6 else [], 1):
+        for n, person in enumerate(copies if listed else [], 1):
             record += [f"  - id: {doc_id}-copy-{n}", "    type: Copy", f"    copyNumber: {n}",
                        f"    recipient: {person.id}"]
         record += ["citation:", f"  id: {doc_id}-citation", "  type: Citation",
@@ -565,7 +573,7 @@ class Generator:
                    "    to: \"Translation - English\"", "  - kind: body", "    from: \"SECRET\"",
                    f"    to: {q(signature)}", "  - kind: distribution",
                    f"    from: {q(f'{len(copies) + 1} copies printed')}", f"    to: {q(f'№ {number}')}",
-                   ] + (["evidence:", f"  author: {q(signature)}"] if richness >= 0.6 else [])
+                   ] + (["evidence:", f"  author: {q(signature)}"] if listed else [])
         return doc_id, text_name, text, "\n".join(record) + "\n", self.annotations(doc, text)
 
     def annotations(self, doc: Document, text: str) -> str:

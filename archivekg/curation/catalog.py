@@ -174,13 +174,13 @@ _ARCHIVE_PARTS = (("fond", r"(?:Fond|F\.)\s*(\d[\w/-]*)"), ("opis", r"(?:Opis|Op
 
 def _citation(text: str, catalog: list[Block], gazetteer: Gazetteer, found: Catalog) -> None:
     for block in catalog:
-        match = re.search(r"(?P<archive>\b[A-Z][A-Za-z]{2,9}\b)?[ ,]*(?:Fond|F\.)\s*\d[^\n]*?(?:Delo|D\.)\s*\d[\w/-]*\.?",
+        match = re.search(r"(?P<archive>[A-Z][^,\n]*?)?[ ,]*(?<!\w)(?:Fond|F\.)\s*\d[^\n]*?(?:Delo|D\.)\s*\d[\w/-]*\.?",
                           " ".join(block.raw.split()))
         if not match:
             continue
         flat = " ".join(block.raw.split())
         citation: dict = {"type": "Citation"}
-        archive = match.group("archive")
+        archive = (match.group("archive") or "").strip() or None
         if archive:
             entity = _person(gazetteer, archive, ("Organization",))
             if entity:
