@@ -41,7 +41,8 @@ from archivekg.settings import PROJECT_ROOT
 from benchmarks import curation_truth as truth_module
 from benchmarks.generate import generate
 
-KINDS = ("mention", "names", "new-name", "new-name type", "date", "figure", "number", "meeting", "post")
+KINDS = ("mention", "names", "new-name", "new-name type", "date", "date written", "figure", "number", "meeting",
+         "post")
 TARGETS = {"mention": (0.9, 0.9), "figure": (0.9, 0.9), "date": (0.95, 0.95), "number": (0.95, 0.95),
            "new-name": (None, 0.7)}
 MAX_BYTES = 10 * 1024 * 1024
@@ -79,6 +80,7 @@ class Corpus:
                     self.writers[name] = {d for d, text in lowered.items()
                                           if needle and needle.split()[0] in text and _written(name, text)}
         self.decrees: dict[str, dict[str, str]] = defaultdict(dict)
+        self.decree_number: dict[str, str] = {}
         from archivekg.names import document_numbers
 
         for doc_id, annotations in self.annotations.items():
@@ -86,6 +88,7 @@ class Corpus:
                 for number in truth_module._list(statement["claims"].get("decreeNumber")):
                     for key in document_numbers(f"No. {number}")[:1]:
                         self.decrees[doc_id][key] = statement["subject"]
+                    self.decree_number[statement["subject"]] = str(number)
 
     def left_out(self, doc_id: str) -> Gazetteer:
         """The registries without what only ``doc_id`` refers to or writes."""
@@ -120,7 +123,7 @@ def evaluate(corpus: Corpus, doc_ids: list[str], scratch: Path, echo=None) -> di
         curated = corpus.records[doc_id]
         segments = _segments(corpus.texts[doc_id], curated)
         gold = truth_module.truth(corpus.texts[doc_id], curated, corpus.annotations.get(doc_id), corpus.registry,
-                                  set(gazetteer.entities), segments)
+                                  set(gazetteer.entities), segments, corpus.decree_number)
         scores = truth_module.score(gold, proposals, load_yaml(done.record), set(gazetteer.entities))
         for kind in KINDS:
             totals[kind].add(scores[kind])

@@ -39,6 +39,11 @@ EDTF_FIELDS = ("date", "dateNumbered", "dateStamped", "periodCovered")
 ENTITY_TYPES = ("Person", "Organization", "Group", "Place", "Country", "Republic", "Region", "Province",
                 "District", "City", "Island", "Zone")
 _STOP = {"of", "the", "to", "at", "in", "for", "a", "and"}
+# Words that write a date: a month's name or a year.  A quote without them states a date the
+# curator inferred (a document's date carried over to a post "newly elected"), which no reader
+# of the words alone could propose.
+_WRITES_DATE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+                          r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b|\b1[6-9]\d\d\b|\b20\d\d\b")
 
 
 @dataclass
@@ -69,6 +74,7 @@ class Truth:
     types: dict[str, str] = field(default_factory=dict)
     names: list[tuple[int, int, str]] = field(default_factory=list)
     dates: list[tuple[int, int, str]] = field(default_factory=list)
+    dates_written: list[tuple[int, int, str]] = field(default_factory=list)   # quotes that write a date
     record_dates: dict[str, str] = field(default_factory=dict)
     figures: list[tuple[int, int, tuple]] = field(default_factory=list)
     numbers: set[str] = field(default_factory=set)
@@ -114,8 +120,10 @@ def written_at(text: str, names: list[str], outside: list[tuple[int, int]]) -> l
 
 
 def truth(text: str, record: dict, annotations: dict | None, registry: dict, known: set[str],
-          segments: list) -> Truth:
-    """``registry``: id → (type, names) of every entity; ``known``: the ids the proposer was given."""
+          segments: list, decrees: dict[str, str] | None = None) -> Truth:
+    """``registry``: id → (type, names) of every entity; ``known``: the ids the proposer was given;
+    ``decrees``: decree id → its number, as any document states it (a document that cites a
+    decree by its number names that number too)."""
     outside = [(s.start, s.end) for s in segments if s.kind == "nondocument"]
     result = Truth()
     for entity in references(record, annotations, registry):
@@ -150,6 +158,8 @@ def truth(text: str, record: dict, annotations: dict | None, registry: dict, kno
         for name in EDTF_FIELDS:
             for value in _list(claims.get(name)):
                 result.dates.append((*span, str(value)))
+                if _WRITES_DATE.search(text[span[0]:span[1]]):
+                    result.dates_written.append((*span, str(value)))
         unit = claims.get("unit")
         if "quantityValue" in claims and unit:
             result.figures.append((*span, (float(claims["quantityValue"]), unit)))
@@ -160,6 +170,11 @@ def truth(text: str, record: dict, annotations: dict | None, registry: dict, kno
                 result.figures.append((*span, (float(claims[key]), unit)))
         for value in _list(claims.get("decreeNumber")) + _list(claims.get("documentNumber")):
             result.numbers.update(document_numbers(f"No. {value}")[:1])
+        for value in _strings(claims):
+            if decrees and value in decrees:
+                key = document_numbers(f"No. {decrees[value]}")[:1]
+                if key and key[0] in document_numbers(text):
+                    result.numbers.update(key)
         kind = things.get(statement["subject"])
         if kind in ("Meeting", "Conversation"):
             meetings[statement["subject"]][0].append(span)
@@ -191,8 +206,8 @@ def score(gold: Truth, proposals: list[dict], record: dict, known: set[str]) -> 
     by_kind: dict[str, list[dict]] = defaultdict(list)
     for proposal in proposals:
         by_kind[proposal["kind"]].append(proposal)
-    scores = {kind: Score() for kind in ("mention", "names", "new-name", "new-name type", "date", "figure",
-                                         "number", "meeting", "post")}
+    scores = {kind: Score() for kind in ("mention", "names", "new-name", "new-name type", "date",
+                                         "date written", "figure", "number", "meeting", "post")}
 
     # Known entities, per document.
     found = {p["statement"]["claims"]["mentions"] for p in by_kind["mention"]}
@@ -244,7 +259,15 @@ def score(gold: Truth, proposals: list[dict], record: dict, known: set[str]) -> 
         (tuple(p["at"]), p["statement"]["claims"]["date"]) for p in by_kind["date"]] + [
         (tuple(p["quoteAt"]), p["statement"]["claims"]["date"]) for p in by_kind["meeting"] + by_kind["post"]
         if "date" in p["statement"]["claims"]], _same_date)
+    written = scores["date written"]
+    date_outputs = [(tuple(p["at"]), p["statement"]["claims"]["date"]) for p in by_kind["date"]] + [
+        (tuple(p["quoteAt"]), p["statement"]["claims"]["date"]) for p in by_kind["meeting"] + by_kind["post"]
+        if "date" in p["statement"]["claims"]]
+    written.truth = len(gold.dates_written)
+    written.found = sum(any(_overlap(span, (a, b)) and _same_date(v, value) for span, v in date_outputs)
+                        for a, b, value in gold.dates_written)
     s = scores["date"]
+    written.judged, written.right, written.unjudged = s.judged, s.right, s.unjudged
     for name, value in gold.record_dates.items():
         s.truth += 1
         s.found += record.get(name) == value
@@ -253,6 +276,10 @@ def score(gold: Truth, proposals: list[dict], record: dict, known: set[str]) -> 
             s.judged += name in gold.record_dates
             s.right += gold.record_dates.get(name) == str(record[name])
             s.unjudged += name not in gold.record_dates
+    for name, value in gold.record_dates.items():
+        written.truth += 1
+        written.found += record.get(name) == value
+    written.judged, written.right = s.judged, s.right
 
     # Figures.
     outputs = []
@@ -267,9 +294,8 @@ def score(gold: Truth, proposals: list[dict], record: dict, known: set[str]) -> 
     s = scores["number"]
     found = set()
     for proposal in by_kind["number"]:
-        claims = proposal["statement"]["claims"]
-        value = claims.get("decreeNumber") or claims.get("documentNumber")
-        found.update(document_numbers(f"No. {value}")[:1])
+        found.update(document_numbers(proposal["words"] if re.match(r"\D", proposal["words"])
+                                      else f"No. {proposal['words']}")[:1])
     if record.get("documentNumber"):
         found.update(document_numbers(f"No. {record['documentNumber']}")[:1])
     s.truth, s.found = len(gold.numbers), len(gold.numbers & found)

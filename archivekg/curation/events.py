@@ -37,8 +37,9 @@ _APPOINTED = re.compile(rf"^\s+(?:was|has been|had been|is|became)\s+(?:appointe
                         rf"(?:to\s+the\s+post\s+of\s+|as\s+|the\s+)?(?P<title>(?:[A-Z][\w-]*\s+){{0,3}}?"
                         rf"{TITLE_WORDS}{_TAIL})(?=\W|$)")
 _MET = re.compile(r"\b(?P<verb>visited|met(?:\s+with)?|received|called\s+on|had\s+a\s+(?:conversation|meeting|talk)"
-                  r"\s+with|talked\s+with|spoke\s+with|conferred\s+with)\s+$")
-_MEETING_OF = re.compile(r"\b(?:meeting|conversation|talks?)\s+(?:between|of|with)\s+$")
+                  r"\s+with|talked\s+with|spoke\s+with|conferred\s+with)\s+(?:(?:Cde\.|Comrade|Ambassador|Mr\.|Dr\.)\s+)?$")
+_MEETING_OF = re.compile(r"\b(?:meeting|conversation|talks?)\s+(?:between|of|with)\s+"
+                         r"(?:(?:Cde\.|Comrade|Ambassador|Mr\.|Dr\.)\s+)?$")
 _PRESENT = re.compile(r"\b(?:were|was)\s+(?:also\s+)?present\b|\b(?:also\s+)?present\s+were\b|\battended\b",
                       re.IGNORECASE)
 

@@ -326,11 +326,15 @@ def _numbers(builder: Builder, gazetteer: Gazetteer) -> None:
             if decree is None:
                 decree = builder.new_id(f"decree-{number.value}")
                 things = [{"id": decree, "type": "Decree", "label": f"Decree No. {number.value}"}]
-            why = number.why + (f"; the number of {decree}, which another document states"
-                                if not things else "")
-            builder.add("number", start, end, number.confidence, why,
-                        {"subject": decree, "claims": {"decreeNumber": number.value}},
-                        things=things, also=also, value=number.value)
+            if things:
+                builder.add("number", start, end, number.confidence, number.why,
+                            {"subject": decree, "claims": {"decreeNumber": number.value}},
+                            things=things, also=also, value=number.value)
+            else:            # a decree another document states: this one names it
+                builder.add("number", start, end, number.confidence,
+                            number.why + f"; the number of {decree}, which another document states",
+                            {"subject": doc.doc_id, "claims": {"mentions": decree}, "names": {written: decree}},
+                            also=also, value=number.value)
         elif doc.segment_at(start) == "distribution":
             builder.add("number", start, end, number.confidence, number.why,
                         {"subject": doc.doc_id, "claims": {"documentNumber": number.value}},
