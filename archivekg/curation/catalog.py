@@ -75,6 +75,11 @@ def read_catalog(text: str, blocks: list[Block], gazetteer: Gazetteer, page_titl
 
 
 def _person(gazetteer: Gazetteer, name: str, types=PERSON_OR_BODY) -> str | None:
+    from archivekg.curation.gazetteer import name_key
+
+    exact = [e for e in gazetteer.exact(name_key(name)) if gazetteer.entities[e].type in types]
+    if len(exact) == 1:          # the registry's own form: no need to rank candidates
+        return exact[0]
     candidates = gazetteer.match(name, types)
     if candidates and (len(candidates) == 1 or candidates[0].score > candidates[1].score):
         return candidates[0].entity_id

@@ -3,8 +3,10 @@
 The date expressions are found by their shape (a day, a month name, a year, and the ranges
 and phrases archival prose writes: "2-3 December", "from 4 through 15 December", "From
 September to October 1937", "the 28th of September of that year", "31 Dec 55", "the April
-KWP CC plenum") and each calendar date is read by ``dateparser``, which knows the month names
-and their abbreviations and rejects days that do not exist.  What the words leave out is
+KWP CC plenum"); a day the calendar does not have (31 April) is no date.  dateparser was tried
+for reading them: it spent 30-50 ms on each new date string here (its locale patterns are
+compiled per call), more than the whole time a document may take, and the patterns that find a
+date already say which words are its day, month and year.  What the words leave out is
 supplied and said: a year not written is the document's (or, after "that year", the last one
 written), a two-digit year is in the document's century.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+import datetime as dt
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december")
@@ -69,19 +71,6 @@ class DateMention:
     why: str
 
 
-@lru_cache(maxsize=4096)
-def _calendar(words: str) -> tuple[str, str] | None:
-    """(ISO date, precision: day|month|year) of a complete date written in English words."""
-    import dateparser
-
-    found = dateparser.date.DateDataParser(
-        languages=["en"], settings={"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["year"]},
-    ).get_date_data(words)
-    if found is None or found.date_obj is None:
-        return None
-    return found.date_obj.date().isoformat(), found.period or "day"
-
-
 def _month_number(name: str) -> int:
     name = name.lower().rstrip(".")
     return next(i for i, month in enumerate(_MONTHS, 1) if month.startswith(name[:3]))
@@ -92,12 +81,12 @@ def _day(text: str) -> int:
 
 
 def _iso(year: int, month: int, day: int | None) -> str | None:
-    written = f"{day} {_MONTHS[month - 1]} {year}" if day else f"{_MONTHS[month - 1]} {year}"
-    parsed = _calendar(written)
-    if parsed is None:
+    """The ISO date (or month), or None for a day the calendar does not have (31 April)."""
+    try:
+        dt.date(year, month, day or 1)
+    except ValueError:
         return None
-    iso, _ = parsed
-    return iso if day else iso[:7]
+    return f"{year:04d}-{month:02d}-{day:02d}" if day else f"{year:04d}-{month:02d}"
 
 
 def find_dates(text: str, start: int = 0, end: int | None = None, *, document_year: int | None = None,

@@ -12,6 +12,7 @@ Two ways in, both through ``archivekg.names`` (one normaliser for the whole proj
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -60,6 +61,8 @@ class Gazetteer:
         self.index = NameIndex(entries)
         #: decree and document numbers other documents define: number key → thing id
         self.decrees = decrees or {}
+        #: every id data/ defined when the gazetteer was loaded (records, annotations, registries)
+        self.ids: set[str] = set(self.entities)
 
     def __contains__(self, entity_id: str) -> bool:
         return entity_id in self.entities
@@ -84,7 +87,21 @@ def load(data_dir: Path, without: set[str] = frozenset()) -> Gazetteer:
                 continue
             variants = [str(v) for v in entry.get("variants") or []]
             entities.append(Entity(entry["id"], entry["type"], str(entry["name"]), variants, path.stem))
-    return Gazetteer(entities, decree_numbers(data_dir))
+    gazetteer = Gazetteer(entities, decree_numbers(data_dir))
+    gazetteer.ids |= defined_ids(data_dir)
+    return gazetteer
+
+
+_ID = re.compile(r"^[ -]*id: *\"?([a-z0-9-]+)\"?", re.MULTILINE)
+
+
+def defined_ids(data_dir: Path) -> set[str]:
+    """Every id the YAML files of data/ define (read as text: fast, and enough to keep a new id
+    apart from them)."""
+    found: set[str] = set()
+    for path in sorted(Path(data_dir).glob("*/*.yaml")):
+        found.update(_ID.findall(path.read_text(encoding="utf-8")))
+    return found
 
 
 def decree_numbers(data_dir: Path) -> dict[str, str]:

@@ -33,19 +33,20 @@ LOCK = ".review.lock"
 STATEMENT_KEYS = ("subject", "claims", "names", "certainty", "note")
 
 
-def write_checked(path: Path, content: str) -> None:
-    """Replace ``path`` with ``content`` once it reads back as YAML."""
-    _replace_all({Path(path): content})
+def write_checked(path: Path, content: str, check: bool = True) -> None:
+    """Replace ``path`` with ``content`` once it reads back as YAML (``check``)."""
+    _replace_all({Path(path): content}, check)
 
 
-def _replace_all(files: dict[Path, str]) -> None:
+def _replace_all(files: dict[Path, str], check: bool = True) -> None:
     partials = []
     try:
         for path, content in files.items():
             partial = path.with_name(f".{path.name}.partial")
             partial.write_text(content, encoding="utf-8")
             partials.append((partial, path))
-            load_yaml(partial, str(path))
+            if check:
+                load_yaml(partial, str(path))
         for partial, path in partials:
             partial.replace(path)
     finally:
