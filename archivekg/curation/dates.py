@@ -13,9 +13,9 @@ written), a two-digit year is in the document's century.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
-import datetime as dt
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december")
