@@ -9,22 +9,7 @@ from pathlib import Path
 import click
 
 from archivekg import settings as settings_module
-
-
-def describe(proposal: dict) -> str:
-    """What accepting the proposal states, in a line."""
-    statement, kind = proposal["statement"], proposal["kind"]
-    claims = statement["claims"]
-    if kind == "mention":
-        return f"the document mentions {claims['mentions']}"
-    if kind == "new-name":
-        entry = proposal["entities"][0]["entry"]
-        return f"new {entry['type']} {entry['name']!r} ({entry['id']}) in entities/{proposal['entities'][0]['registry']}.yaml"
-    things = {t["id"]: t for t in proposal.get("things") or []}
-    subject = statement["subject"]
-    about = f"{things[subject]['type']} {subject}" if subject in things else subject
-    shown = ", ".join(f"{k}: {v}" for k, v in claims.items() if k != "measures")
-    return f"{about}: {shown}"
+from archivekg.curation.review import describe
 
 
 @click.command("review")

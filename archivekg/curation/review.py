@@ -279,3 +279,19 @@ def passage(text: str, proposal: dict, context: int = 160) -> tuple[str, str, st
         raise ReviewError(f"the quote of {proposal['id']} is no longer in the text: run annotate again")
     return (text[max(0, start - context):start], text[start:word_start], text[word_start:word_end],
             text[word_end:end], text[end:end + context])
+
+
+def describe(proposal: dict) -> str:
+    """What accepting the proposal states, in a line."""
+    statement, kind = proposal["statement"], proposal["kind"]
+    claims = statement["claims"]
+    if kind == "mention":
+        return f"the document mentions {claims['mentions']}"
+    if kind == "new-name":
+        entry = proposal["entities"][0]["entry"]
+        return f"new {entry['type']} {entry['name']!r} ({entry['id']}) in entities/{proposal['entities'][0]['registry']}.yaml"
+    things = {t["id"]: t for t in proposal.get("things") or []}
+    subject = statement["subject"]
+    about = f"{things[subject]['type']} {subject}" if subject in things else subject
+    shown = ", ".join(f"{k}: {v}" for k, v in claims.items() if k != "measures")
+    return f"{about}: {shown}"
