@@ -12,8 +12,17 @@ def register(app: Flask) -> None:
     # Imported here, so that `python -m archivekg.release.dumps` (run by the build or by
     # the server) does not load the web layer first.
     from archivekg.site.render import pages
-    from archivekg.site.routes import (charts, downloads, graphs, landing, query_page, resources, review,
-                                       timeline, vocabularies)
+    from archivekg.site.routes import (
+        charts,
+        downloads,
+        graphs,
+        landing,
+        query_page,
+        resources,
+        review,
+        timeline,
+        vocabularies,
+    )
     for blueprint in (pages.assets, landing.bp, resources.bp, graphs.bp, vocabularies.bp,
                       downloads.bp, query_page.bp, timeline.bp, charts.bp, review.bp):
         app.register_blueprint(blueprint)
