@@ -102,6 +102,7 @@ def _decide(data_dir: Path, doc_id: str, proposal_id: str, reviewer: str, today,
         files: dict[Path, str] = {}
         if accepted:
             _check_text(data_dir, doc_id, made)
+            _check_new_ids(data_dir, doc_id, proposal)
             files.update(_registry_edits(data_dir, proposal, reviewer, today))
             files[data_dir / "annotations" / f"{doc_id}.yaml"] = _annotations_edit(
                 data_dir, doc_id, proposal, reviewer, today)
@@ -119,6 +120,19 @@ def _check_text(data_dir: Path, doc_id: str, made: dict) -> None:
     if hashlib.sha256(text.encode("utf-8")).hexdigest() != made.get("textSha256"):
         raise ReviewError(f"the text of {doc_id} changed after the proposals were made: run "
                           f"`archivekg annotate {doc_id}` again")
+
+
+def _check_new_ids(data_dir: Path, doc_id: str, proposal: dict) -> None:
+    """A thing the proposal introduces must not take an id defined since it was proposed."""
+    from archivekg.curation.gazetteer import defined_ids
+
+    path = data_dir / "annotations" / f"{doc_id}.yaml"
+    own = {t["id"] for t in ((load_yaml(path) or {}).get("things") or [])} if path.is_file() else set()
+    taken = defined_ids(data_dir) - own
+    for thing in proposal.get("things") or []:
+        if thing["id"] in taken:
+            raise ReviewError(f"the id {thing['id']!r} of this proposal is now defined elsewhere in data/: "
+                              f"run `archivekg annotate {doc_id}` again")
 
 
 def _registry_edits(data_dir: Path, proposal: dict, reviewer: str, today: dt.date) -> dict[Path, str]:
