@@ -99,8 +99,11 @@ def defined_ids(data_dir: Path) -> set[str]:
     """Every id the YAML files of data/ define (read as text: fast, and enough to keep a new id
     apart from them)."""
     found: set[str] = set()
+    from archivekg.datalayout import is_curation_file
+
     for path in sorted(Path(data_dir).glob("*/*.yaml")):
-        found.update(_ID.findall(path.read_text(encoding="utf-8")))
+        if not is_curation_file(path.parent.name, path.name):
+            found.update(_ID.findall(path.read_text(encoding="utf-8")))
     return found
 
 

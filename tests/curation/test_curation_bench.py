@@ -11,8 +11,8 @@ from .conftest import ROOT
 
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import curation_bench  # noqa: E402
-from benchmarks.generate import generate  # noqa: E402
+from benchmarks import curation_bench
+from benchmarks.generate import generate
 
 
 def test_curation_bench_runs_and_scores(tmp_path, capsys):

@@ -131,3 +131,18 @@ def test_a_fourth_document_from_scratch_builds_with_no_violation(proposed, tmp_p
     figures = list(store.query(f"SELECT ?v WHERE {{ GRAPH ?g {{ ?q <{base}ontology#quantityValue> ?v ; "
                                f"<{base}ontology#unit> <{base}ontology#unit-family> }} }}"))
     assert "340" in {row[0].value for row in figures}
+
+
+def test_a_thing_whose_id_was_taken_since_is_refused(proposed):
+    """Between annotate and review another document defined the id a proposal introduces: the
+    build would refuse the duplicate, so the decision is refused first."""
+    data, ids = proposed
+    thing = "quantity-memo-sorokin-1956-03-05-340-families"
+    other = data / "annotations" / "memo-byakov-1954-12-20.yaml"
+    text = other.read_text(encoding="utf-8").replace(
+        "things:\n", f"things:\n  - id: {thing}\n    type: Quantity\n    label: \"taken\"\n", 1)
+    other.write_text(text, encoding="utf-8")
+    before = snapshot(data)
+    with pytest.raises(ReviewError, match=f"the id '{thing}' of this proposal is now defined elsewhere"):
+        review.accept(data, PAGE_ID, ids["figure", "340 families"], "A. Curator", DAY)
+    assert snapshot(data) == before
