@@ -36,6 +36,12 @@ _TITLE_AFTER = re.compile(rf"^\s*,\s*(?:as\s+)?(?:(?:a|the|then)\s+)?(?P<former>
 _APPOINTED = re.compile(rf"^\s+(?:was|has been|had been|is|became)\s+(?:appointed\s+|elected\s+|made\s+)"
                         rf"(?:to\s+the\s+post\s+of\s+|as\s+|the\s+)?(?P<title>(?:[A-Z][\w-]*\s+){{0,3}}?"
                         rf"{TITLE_WORDS}{_TAIL})(?=\W|$)")
+# "for the post of Chief of ...", "as chairman of ...", "was in the post of ...", anywhere after
+# the name (before another person is named); "When in the post of Minister of the MVD, X ...".
+_POST_OF = re.compile(rf"\b(?:(?:for|in|to)\s+the\s+post\s+of|as)\s+(?:an?\s+|the\s+)?"
+                      rf"(?P<title>(?:[A-Z][\w-]*\s+){{0,3}}?{TITLE_WORDS}{_TAIL})(?=\W|$)")
+_POST_BEFORE = re.compile(rf"\bin\s+the\s+post\s+of\s+(?P<title>(?:[A-Z][\w-]*\s+){{0,3}}?{TITLE_WORDS}{_TAIL})"
+                          rf"\s*,\s*$")
 _MET = re.compile(r"\b(?P<verb>visited|met(?:\s+with)?|received|called\s+on|had\s+a\s+(?:conversation|meeting|talk)"
                   r"\s+with|talked\s+with|spoke\s+with|conferred\s+with)\s+(?:(?:Cde\.|Comrade|Ambassador|Mr\.|Dr\.)\s+)?$")
 _MEETING_OF = re.compile(r"\b(?:meeting|conversation|talks?)\s+(?:between|of|with)\s+"
@@ -201,6 +207,7 @@ def posts(builder, people: People) -> None:
         persons = people.of_type(sentence.start, sentence.end, ("Person",))
         for index, person in enumerate(persons):
             for title, start, end, how, former in _titles(doc, sentence, person, persons, index):
+                title, end = title.rstrip("."), end - (len(title) - len(title.rstrip(".")))
                 key = (person.entity, slug(title))
                 if key in seen or person.entity in builder.known.tenures:
                     continue
@@ -287,3 +294,14 @@ def _titles(doc: Analysed, sentence, person: Person, persons: list[Person], inde
     if match:
         yield (match.group("title").strip(), person.end + match.start("title"), person.end + match.end("title"),
                "appointed", False)
+        return
+    match = _POST_BEFORE.search(before)
+    if match:
+        yield (match.group("title").strip(), limit + match.start("title"), limit + match.end("title"),
+               "'in the post of' before the name", False)
+        return
+    until = persons[index + 1].start if index + 1 < len(persons) else sentence.end
+    match = _POST_OF.search(text[person.end:until])
+    if match and "," not in text[person.end:person.end + match.start()]:     # no clause between
+        yield (match.group("title").strip(), person.end + match.start("title"), person.end + match.end("title"),
+               f"'{match.group(0).split()[0]} ... {match.group('title').split()[0]}' after the name", False)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from archivekg.curation import gazetteer as gazetteer_module
 from archivekg.curation.catalog import Catalog, read_catalog
-from archivekg.curation.layout import Block, SegmentSpec, classify, segments
+from archivekg.curation.layout import SegmentSpec, classify, segments
 from archivekg.curation.source import Source, read_source
 from archivekg.curation.yamltext import block as yaml_block
 from archivekg.errors import ImportConflict, ImportRefused
@@ -223,5 +223,3 @@ def _write_both(text_path: Path, text: str, record_path: Path, record: str) -> N
         for partial, _ in temporary:
             partial.unlink(missing_ok=True)
 
-
-__all__ = ["Imported", "import_file", "derive_id", "Block"]

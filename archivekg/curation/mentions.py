@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from archivekg.curation.document import Analysed
-from archivekg.curation.gazetteer import PLACE_TYPES, Gazetteer, name_key
+from archivekg.curation.gazetteer import Gazetteer, name_key
 from archivekg.names import is_korean_looking, name_tokens, to_latin
 
 HONORIFICS = {"cde", "comrade", "comrades", "mr", "mrs", "ms", "dr", "tov"}
@@ -278,6 +278,11 @@ def _chunk(doc: Analysed, gazetteer: Gazetteer, start: int, end: int, hits: list
         others = [c.entity_id for c in candidates[1:] if c.score == best.score]
         hits.append(Hit(start, end, written, [best.entity_id, *others], best.reason, best.score))
         return
+    country = _after_a_place(gazetteer, written)
+    if country is not None:
+        place, entity = country
+        hits.append(Hit(start, end, written, [entity], f"'{place}' and the registry's name of {entity}", 0.85))
+        return
     key = "".join(t.text for t in name_tokens(written))
     if not key or key.isdigit():
         return
@@ -287,6 +292,20 @@ def _chunk(doc: Analysed, gazetteer: Gazetteer, start: int, end: int, hits: list
     entry.occurrences.append((start, end, written))
     if not initial or len(words) > 1:
         entry.inside = True
+
+
+def _after_a_place(gazetteer: Gazetteer, written: str) -> tuple[str, str] | None:
+    """A known place's name before a known body's name ("DPRK MVD", "USSR MFA"): the body of
+    that place, as the registry names it without the place."""
+    words = written.split()
+    for cut in range(1, min(3, len(words))):
+        place, rest = " ".join(words[:cut]), " ".join(words[cut:])
+        places = [e for e in gazetteer.exact(name_key(place)) if gazetteer.entities[e].type not in
+                  ("Person", "Organization", "Group")]
+        bodies = [e for e in gazetteer.exact(name_key(rest)) if gazetteer.entities[e].type == "Organization"]
+        if places and len(bodies) == 1:
+            return place, bodies[0]
+    return None
 
 
 def _resolve(doc: Analysed, hits: list[Hit]) -> None:
@@ -437,5 +456,3 @@ def _initials(written: str) -> bool:
     return bool(re.match(r"^(?:[A-ZА-Я]\.\s*){1,3}[A-ZА-Я][\w'’-]+$", written.strip())) or \
         bool(re.match(r"^[A-ZА-Я][\w'’-]+\s+(?:[A-ZА-Я]\.\s*){1,3}$", written.strip()))
 
-
-__all__ = ["Hit", "NewName", "find", "PLACE_TYPES"]

@@ -133,8 +133,6 @@ def existing(data_dir: Path | None, doc: Analysed, gazetteer: Gazetteer) -> Exis
         if types.get(statement["subject"]) in ("Meeting", "Conversation"):
             for person in claims.get("participant") or []:
                 known.meetings.add(person)
-    if statement_subject := doc.record.get("id"):
-        known.entities.discard(statement_subject)
     return known
 
 
