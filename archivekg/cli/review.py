@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from archivekg import settings as settings_module
-from archivekg.curation.review import describe
 
 
 @click.command("review")
@@ -25,7 +24,9 @@ def review(document, data_dir, reviewer, accepted, rejected, listing, config):
     data/annotations/DOCUMENT.yaml with your name and the date; a new name into its registry),
     reject (remembered: never proposed again), skip or quit.  --accept and --reject decide
     without asking.  Run `archivekg build` afterwards, as after any edit of data/."""
+    # Imported here: `archivekg validate` and the others must not load the curation layer.
     from archivekg.curation import review as decisions
+    from archivekg.curation.review import describe
     from archivekg.pipeline.yamlload import load_yaml
 
     settings = settings_module.load({"DATA_DIR": data_dir}, config_file=config)
