@@ -82,6 +82,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Bearer token that enables SPARQL Update; empty (the default) keeps the endpoint read-only."),
     Setting("MAX_UPLOAD_BYTES", 10 * 1024 * 1024,
             "Largest request body accepted by POST /validate and POST /sparql.", int),
+    Setting("IMPORT_MAX_BYTES", 10 * 1024 * 1024,
+            "Largest file `archivekg import` reads (a saved web page with its inline scripts); "
+            "the largest document text of the corpus is 25 kB.", int),
     Setting("SERVE_FILES", [], "RDF files to serve instead of the built graph.", _list),
     # An external triple store (server/stores.md): `archivekg publish --to` writes releases into
     # it, `archivekg serve --store` answers from it.  Credentials come from here or from the

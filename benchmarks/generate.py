@@ -340,8 +340,9 @@ def written(entity: Entity, rng: random.Random, avoid=()) -> str:
 
 
 class Generator:
-    def __init__(self, documents: int, seed: int, shipped_dir: Path | None):
+    def __init__(self, documents: int, seed: int, shipped_dir: Path | None, complete: bool = False):
         self.rng = random.Random(seed)
+        self.complete = complete
         self.shipped = sorted(p.stem for p in (shipped_dir.parent / "documents").glob("*.yaml")) \
             if shipped_dir else []
         self.count = documents - len(self.shipped)
@@ -554,9 +555,16 @@ class Generator:
         if self.meetings and richness > 0.93:
             self.reference(doc, day)
             doc.write("\n\n")
-        if richness < 0.6:
+        if richness < 0.6 and not self.complete:
             doc.keep_headline()
-        doc.write(f"{signature}\n{long_date(day)}\n\n")
+        signed = doc.write(f"{signature}\n{long_date(day)}\n\n")
+        if self.complete:   # the post the signature gives the author, on the date under it
+            tenure = doc.thing(self.unique(f"tenure-{author.id}-counsellor-{doc_id}"), "Tenure",
+                               f"{author.name}, Counsellor of the Embassy")
+            doc.statements.append(Statement(f"{signature} {long_date(day)}", tenure,
+                                            {"holder": author.id, "positionTitle": "Counsellor of the Embassy",
+                                             "inOrganization": self.reg.embassy.id, "date": day.isoformat()},
+                                            {author_w: author.id}, position=signed))
         distribution = "\n".join(f"{n} - Cde. {p.name}" for n, p in enumerate(copies, 1))
         doc.write(f"{len(copies) + 1} copies printed\n{distribution}\n{len(copies) + 1} - to file\n"
                   f"drafted by {author.name}\n№ {number}\n{long_date(day)}\n")
@@ -566,10 +574,11 @@ class Generator:
         record = [f"id: {doc_id}", f"text: {text_name}", "type: ArchivalDocument",
                   f"title: {q(title)}", f"documentType: {q(doc_type)}", f"date: {q(day.isoformat())}",
                   f"author: {author.id}", f"addressee: {addressee.id}", f"documentNumber: {q(number)}"]
-        if richness >= 0.6:   # the catalogue gives the distribution of annotated documents only
+        listed = richness >= 0.6 or self.complete
+        if listed:   # the catalogue gives the distribution of annotated documents only
             record += [f"draftedBy: {author.id}", "classification: \"SECRET\"", "copyNumber: 1",
                        f"numberOfCopies: {len(copies) + 1}"] + (["copies:"] if copies else [])
-        for n, person in enumerate(copies if richness >= 0.6 else [], 1):
+        for n, person in enumerate(copies if listed else [], 1):
             record += [f"  - id: {doc_id}-copy-{n}", "    type: Copy", f"    copyNumber: {n}",
                        f"    recipient: {person.id}"]
         record += ["citation:", f"  id: {doc_id}-citation", "  type: Citation",
@@ -580,7 +589,7 @@ class Generator:
                    "    to: \"Translation - English\"", "  - kind: body", "    from: \"SECRET\"",
                    f"    to: {q(signature)}", "  - kind: distribution",
                    f"    from: {q(f'{len(copies) + 1} copies printed')}", f"    to: {q(f'№ {number}')}",
-                   ] + (["evidence:", f"  author: {q(signature)}"] if richness >= 0.6 else [])
+                   ] + (["evidence:", f"  author: {q(signature)}"] if listed else [])
         return doc_id, text_name, text, "\n".join(record) + "\n", self.annotations(doc, text)
 
     def annotations(self, doc: Document, text: str) -> str:
@@ -618,10 +627,11 @@ class Generator:
         return "\n".join(lines) + "\n"
 
 
-def generate(documents: int, seed: int, out: Path, shipped: bool = True) -> Path:
-    """Write ``out/data/``; returns that folder."""
+def generate(documents: int, seed: int, out: Path, shipped: bool = True, complete: bool = False) -> Path:
+    """Write ``out/data/``; returns that folder.  ``complete`` annotates every sentence of every
+    document (the truth a proposer is measured against); the texts are the same either way."""
     shipped_data = PROJECT_ROOT / "data"
-    generator = Generator(documents, seed, shipped_data / "entities" if shipped else None)
+    generator = Generator(documents, seed, shipped_data / "entities" if shipped else None, complete)
     data = out / "data"
     if data.exists():
         shutil.rmtree(data)
@@ -646,8 +656,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1, help="the same seed gives the same corpus")
     parser.add_argument("--out", type=Path, required=True, help="writes OUT/data/")
     parser.add_argument("--no-shipped", action="store_true", help="leave out the shipped corpus")
+    parser.add_argument("--complete", action="store_true",
+                        help="annotate every sentence (no headline-only documents): the full truth")
     args = parser.parse_args(argv)
-    data = generate(args.documents, args.seed, args.out, shipped=not args.no_shipped)
+    data = generate(args.documents, args.seed, args.out, shipped=not args.no_shipped, complete=args.complete)
     print(f"wrote {args.documents} documents to {data}", file=sys.stderr)
 
 

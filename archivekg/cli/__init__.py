@@ -1,4 +1,4 @@
-"""The command line: ``archivekg build | publish | query | validate | serve | link``."""
+"""The command line: ``archivekg build | publish | query | validate | serve | link | import | annotate | review``."""
 
 from __future__ import annotations
 
@@ -29,10 +29,13 @@ def main() -> None:
 
 def _register() -> None:
     # Commands live beside what they drive; importing them here keeps `archivekg --help` complete.
+    from archivekg.cli.annotate import annotate
     from archivekg.cli.build import build
+    from archivekg.cli.importing import import_documents
     from archivekg.cli.link import link
     from archivekg.cli.publish import publish
     from archivekg.cli.query import query
+    from archivekg.cli.review import review
     from archivekg.cli.serve import serve
     from archivekg.cli.validate import validate
 
@@ -42,6 +45,9 @@ def _register() -> None:
     main.add_command(query)
     main.add_command(serve)
     main.add_command(validate)
+    main.add_command(import_documents)
+    main.add_command(annotate)
+    main.add_command(review)
 
 
 _register()

@@ -24,6 +24,7 @@ import edtf
 import jsonschema
 
 from archivekg import namespaces
+from archivekg.datalayout import is_curation_file
 from archivekg.errors import (
     DuplicateIdError,
     MalformedValueError,
@@ -104,7 +105,8 @@ class Ingest:
             doc = self._read_record(path, ids)
             documents[doc.doc_id] = doc
         for path in sorted((self.data_dir / "annotations").glob("*.yaml")):
-            self._read_annotations(path, ids, documents)
+            if not is_curation_file("annotations", path.name):
+                self._read_annotations(path, ids, documents)
 
         corpus = Corpus(documents, registries, ids)
         for source in registries:

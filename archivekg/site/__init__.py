@@ -24,6 +24,7 @@ def register(app: Flask) -> None:
         query_tools,
         reconcile,
         resources,
+        review,
         search,
         sparql_page,
         timeline,
@@ -31,7 +32,7 @@ def register(app: Flask) -> None:
     )
     for blueprint in (pages.assets, landing.bp, resources.bp, graphs.bp, vocabularies.bp,
                       downloads.bp, query_page.bp, timeline.bp, charts.bp, search.bp, browse.bp, reconcile.bp,
-                      maps.bp, network.bp, query_tools.bp):
+                      maps.bp, network.bp, query_tools.bp, review.bp):
         app.register_blueprint(blueprint)
     sparql_page.install(app)
     not_found.install(app)
