@@ -80,14 +80,19 @@ def load(data_dir: Path, without: set[str] = frozenset()) -> Gazetteer:
     """The gazetteer of ``data_dir``'s registries (less the ids in ``without``), with the
     decree numbers its annotations define."""
     data_dir = Path(data_dir)
+    annotations = list(_annotations(data_dir))
+    written = names_as_written(annotations)
     entities = []
     for path in sorted((data_dir / "entities").glob("*.yaml")):
         for entry in load_yaml(path) or []:
             if entry["id"] in without:
                 continue
             variants = [str(v) for v in entry.get("variants") or []]
+            variants += [str(form) for item in entry.get("namesInScript") or []
+                         for form in (item.get("form") or {}).values()]
+            variants += written.get(entry["id"], [])
             entities.append(Entity(entry["id"], entry["type"], str(entry["name"]), variants, path.stem))
-    gazetteer = Gazetteer(entities, decree_numbers(data_dir))
+    gazetteer = Gazetteer(entities, decree_numbers(data_dir, annotations))
     gazetteer.ids |= defined_ids(data_dir)
     return gazetteer
 
@@ -107,16 +112,34 @@ def defined_ids(data_dir: Path) -> set[str]:
     return found
 
 
-def decree_numbers(data_dir: Path) -> dict[str, str]:
-    """Every ``decreeNumber`` the annotations state: its key (``names.document_numbers``) → the
-    decree's id, so that a later document citing "resolution No. 1428-326сс" meets it."""
+def _annotations(data_dir: Path):
+    """The curated annotation files of ``data_dir``, read."""
     from archivekg.datalayout import is_curation_file
 
-    found: dict[str, str] = {}
     for path in sorted((Path(data_dir) / "annotations").glob("*.yaml")):
-        if is_curation_file("annotations", path.name):
-            continue
-        data = load_yaml(path) or {}
+        if not is_curation_file("annotations", path.name):
+            yield load_yaml(path) or {}
+
+
+def names_as_written(annotations: Iterable[dict]) -> dict[str, list[str]]:
+    """Entity id → the names the curated documents write for it (the ``names`` of their
+    statements: "Molotov", "Cde. Molotov", a bare "Kim"): they are mentions, not names of the
+    registry, but the next document writes them the same way.  A name written for several
+    entities stays with each, so that it is found ambiguous rather than given to one."""
+    found: dict[str, dict[str, None]] = defaultdict(dict)
+    for data in annotations:
+        for statement in data.get("statements") or []:
+            for name, entity in (statement.get("names") or {}).items():
+                if isinstance(entity, str):
+                    found[entity][str(name)] = None
+    return {entity: list(names) for entity, names in found.items()}
+
+
+def decree_numbers(data_dir: Path, annotations: Iterable[dict] | None = None) -> dict[str, str]:
+    """Every ``decreeNumber`` the annotations state: its key (``names.document_numbers``) → the
+    decree's id, so that a later document citing "resolution No. 1428-326сс" meets it."""
+    found: dict[str, str] = {}
+    for data in annotations if annotations is not None else _annotations(data_dir):
         for statement in data.get("statements") or []:
             numbers = (statement.get("claims") or {}).get("decreeNumber")
             for number in numbers if isinstance(numbers, list) else [numbers] if numbers else []:

@@ -119,14 +119,16 @@ def _same_text(documents: Path, text: str) -> str | None:
     """The id of the record whose text is this text, if one is."""
     data = text.encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
-    for entry in os.scandir(documents):
-        if entry.name.endswith(".txt") and entry.stat().st_size == len(data):
-            with open(entry.path, "rb") as handle:
-                if hashlib.sha256(handle.read()).hexdigest() == digest:
-                    for record in documents.glob("*.yaml"):
-                        if re.search(rf"^text:\s*\"?{re.escape(entry.name)}\"?\s*$",
-                                     record.read_text(encoding="utf-8"), re.MULTILINE):
-                            return record.stem
+    with os.scandir(documents) as entries:
+        for entry in entries:
+            if entry.name.endswith(".txt") and entry.stat().st_size == len(data):
+                with open(entry.path, "rb") as handle:
+                    if hashlib.sha256(handle.read()).hexdigest() != digest:
+                        continue
+                for record in documents.glob("*.yaml"):
+                    if re.search(rf"^text:\s*\"?{re.escape(entry.name)}\"?\s*$",
+                                 record.read_text(encoding="utf-8"), re.MULTILINE):
+                        return record.stem
     return None
 
 

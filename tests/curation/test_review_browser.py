@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
+import time
 
 import pytest
 from linkeddata.conftest import ARTIFACTS, PUBLIC_BASE, build_corpus, start_server
 from linkeddata.test_browser import CHROMEDRIVER, CHROMIUM, DESKTOP, PHONE, Browser, ensure_chromium
+from selenium.common.exceptions import StaleElementReferenceException
 
 from archivekg.curation.importer import import_file
 from archivekg.curation.proposals import annotate
@@ -80,8 +82,16 @@ def test_review_page_walkthrough(reviewing):
     browser.shoot("review-document", ARTIFACTS)
 
     def section_with(words):
-        return next(s for s in browser.find_all("section.proposal")
-                    if s.find_element("css selector", "h2 q").text == words)
+        # After a decision the page replaces its sections: read them again until they stand.
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                return next(s for s in browser.find_all("section.proposal")
+                            if s.find_element("css selector", "h2 q").text == words)
+            except StaleElementReferenceException:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
 
     section_with("Ri Chol-ho").find_element("css selector", "button.accept").click()
     browser.settle()
