@@ -2,7 +2,7 @@
 N-Quads and TriG, with their sizes and SHA-256 in ``downloads.json``.
 
 A release never changes, so each file is made once.  The build can call ``write_dumps``
-(or run ``python -m archivekg.release.dumps RELEASE``); until it does, the server runs
+(or run ``python -m archivekg.release.dumps RELEASE MAPPINGS``); until it does, the server runs
 that command the first time the files are asked for, in a process of its own (the work
 needs memory the serving process should not keep, and it must not run in a process that
 forks query workers).  A file lock lets concurrent server processes wait for one another.
@@ -61,14 +61,17 @@ def _turtle(store: ox.Store, target: Path, prefixes: dict) -> None:
     _replace(tmp, target)
 
 
-def _jsonld(store: ox.Store, target: Path) -> None:
+def _jsonld(store: ox.Store, target: Path, mappings_dir: Path) -> None:
+    # Compacted with the context the data is written with, as /data/<id>.jsonld is.
+    from archivekg import jsonld
     tmp = target.with_name(target.name + ".partial")
-    ox.serialize(store, str(tmp), ox.RdfFormat.JSON_LD)
+    jsonld.write_dump(store, tmp, jsonld.load_context(mappings_dir))
     _replace(tmp, target)
 
 
-def write_dumps(release: str | os.PathLike) -> dict:
-    """Make the derived dumps of ``release`` (if missing) and return the index of all."""
+def write_dumps(release: str | os.PathLike, mappings_dir: str | os.PathLike) -> dict:
+    """Make the derived dumps of ``release`` (if missing) and return the index of all;
+    ``mappings_dir`` holds the JSON-LD context the JSON-LD dump is compacted with."""
     from archivekg.namespaces import PREFIXES
     release = Path(release)
     with open(release / ".downloads.lock", "w") as lock:
@@ -81,7 +84,7 @@ def write_dumps(release: str | os.PathLike) -> dict:
         store = ox.Store()
         store.bulk_load(path=str(source), format=ox.RdfFormat.N_QUADS)
         _turtle(store, release / "dataset.ttl", PREFIXES)
-        _jsonld(store, release / "dataset.jsonld")
+        _jsonld(store, release / "dataset.jsonld", Path(mappings_dir))
         del store
         index = {name: file_digest(release / name) for name in BUILT + DERIVED if (release / name).is_file()}
         tmp = index_path.with_name(INDEX + ".partial")
@@ -90,11 +93,11 @@ def write_dumps(release: str | os.PathLike) -> dict:
         return index
 
 
-def ensure(release: Path) -> dict:
+def ensure(release: Path, mappings_dir: str | os.PathLike) -> dict:
     """The index of the release's dumps, made by a separate process when missing."""
     index_path = release / INDEX
     if not index_path.is_file():
-        completed = subprocess.run([sys.executable, "-m", __name__, str(release)],
+        completed = subprocess.run([sys.executable, "-m", __name__, str(release), str(mappings_dir)],
                                    capture_output=True, text=True, timeout=GENERATION_TIMEOUT)
         if completed.returncode != 0:
             raise RuntimeError(completed.stderr.strip().splitlines()[-1] if completed.stderr.strip()
@@ -103,6 +106,6 @@ def ensure(release: Path) -> dict:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: python -m archivekg.release.dumps RELEASE_FOLDER")
-    write_dumps(sys.argv[1])
+    if len(sys.argv) != 3:
+        sys.exit("usage: python -m archivekg.release.dumps RELEASE_FOLDER MAPPINGS_FOLDER")
+    write_dumps(sys.argv[1], sys.argv[2])

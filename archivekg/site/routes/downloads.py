@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 
-from flask import send_file
+from flask import current_app, send_file
 
 from archivekg.endpoint.errors import ApiError
 from archivekg.release import dumps
@@ -41,11 +41,12 @@ def _release():
 
 def _index(release) -> dict:
     try:
-        return dumps.ensure(release)
+        return dumps.ensure(release, current_app.config["MAPPINGS_DIR"])
     except (OSError, RuntimeError, TimeoutError) as exc:
         raise ApiError(503, "dumps-unavailable",
                        f"The dumps of this release could not be written: {exc}. Run "
-                       f"`python -m archivekg.release.dumps {release}` where the release "
+                       f"`python -m archivekg.release.dumps {release} "
+                       f"{current_app.config['MAPPINGS_DIR']}` where the release "
                        "is writable.") from None
 
 
