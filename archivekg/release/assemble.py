@@ -23,7 +23,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from archivekg.pipeline.entailment import as_quads
-from archivekg.release.blocks import DUMPS, FORMATS, NQUADS, NQUADS_GZ, Dump
+from archivekg.release.blocks import DUMPS, FORMATS, NQUADS, NQUADS_GZ, Dump, render
+from archivekg.release.blocks import openings as make_openings
 from archivekg.release.state import BlockSpan, GraphLayout
 
 
@@ -107,12 +108,9 @@ def write_dumps(folder: Path, graphs: list[Graph], previous: Path | None, prefix
         pending: dict[str, list] = {name: [] for name in DUMPS}     # a run of kept blocks
         number, last = 0, None
         for index, graph in enumerate(graphs):
-            rendered = [{name: FORMATS[name].render(graph.graph, block.blob, prefixes)
-                         for name in DUMPS if name != NQUADS_GZ} if block.blob is not None else None
+            rendered = [render(graph.graph, block.blob, prefixes) if block.blob is not None else None
                         for block in graph.blocks]
-            opening = next(({name: r[name][0] for name in r} for r in rendered if r is not None), None)
-            opening = opening or {name: graph.openings.get(name, b"") for name in DUMPS}
-            opening[NQUADS_GZ] = b""
+            opening = graph.openings or make_openings(graph.graph, prefixes)
             openings[graph.graph] = opening
             for position, block in enumerate(graph.blocks):
                 for name, output in outputs.items():
@@ -131,9 +129,9 @@ def write_dumps(folder: Path, graphs: list[Graph], previous: Path | None, prefix
                     if block.kept is not None:
                         run.append((block.order, number, block.kept.spans[name]))
                     elif name == NQUADS_GZ:
-                        output.pieces.put(("render", rendered[position][NQUADS][1], [(number, 0, 0)]))
+                        output.pieces.put(("render", rendered[position][name], [(number, 0, 0)]))
                     else:
-                        body = rendered[position][name][1]
+                        body = rendered[position][name]
                         output.pieces.put(("bytes", body, [(number, 0, len(body))]))
                 number += 1
             last = graph

@@ -48,26 +48,34 @@ def inferred_change(*, entailed: dict[str, bytes], entailed_before: dict[str, by
         asserted_now.update(line for line in lines_of(blob) if previous is not None or line in gives_now
                             or line in union_now)
     asserted_then = {line for blob in graphs_before.values() for line in lines_of(blob)}
-    candidates = set(gives_now) | set(gave) | (union_now ^ union_then) | asserted_now | asserted_then
+    candidates = gives_now.keys() | gave.keys() | (union_now ^ union_then) | asserted_now | asserted_then
 
     in_previous, asserted_elsewhere = _lookups(previous, candidates, inferred_graph,
                                                frozenset(graphs) | not_data)
-    added, removed, updated = set(), set(), dict(shared)
-    for line in candidates:
+    asserted = asserted_now | asserted_elsewhere
+    # A line no part gave before, the previous release did not hold, and the counts do not
+    # know: its count is what the parts made now give.  Most lines of a full build are these,
+    # taken a set at a time.
+    known = in_previous | gave.keys() | (candidates & shared.keys())
+    fresh = candidates - known
+    added = ((fresh & gives_now.keys()) | (fresh & union_now)) - asserted
+    updated = {line: count for line, count in shared.items() if line not in candidates}
+    updated.update((line, count) for line, count in gives_now.items() if count >= 2 and line in fresh)
+    updated.update((line, gives_now[line]) for line in fresh & gives_now.keys() & (asserted | union_now))
+    removed = set()
+    for line in known:
         was = line in in_previous
         before = shared.get(line, 1 if was and line not in union_then else 0)
-        parts = before - gave[line] + gives_now[line]
+        parts = before - gave.get(line, 0) + gives_now.get(line, 0)
         in_union = line in union_now
-        asserted = line in asserted_now or line in asserted_elsewhere
-        now = (parts > 0 or in_union) and not asserted
+        is_asserted = line in asserted
+        now = (parts > 0 or in_union) and not is_asserted
         if now and not was:
             added.add(line)
         elif was and not now:
             removed.add(line)
-        if parts >= 2 or (parts >= 1 and (asserted or in_union)):
+        if parts >= 2 or (parts >= 1 and (is_asserted or in_union)):
             updated[line] = parts
-        else:
-            updated.pop(line, None)
     return Inferred(added, removed, updated)
 
 

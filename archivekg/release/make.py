@@ -281,8 +281,10 @@ def _validate(settings: dict, state, previous: Path | None, made, inferred, stor
                                previous=kept, names=list(counts))
     from archivekg.validation.engine import validate_store
     if change.everything:
-        # Everything was made in memory: the store of the parts, with the rest added.
-        memory = made.store
+        # Everything was made now: the graphs in memory, with the rest added.
+        memory = ox.Store()
+        for graph, blob in made.graphs.items():
+            memory.load(as_quads(blob, graph), format=ox.RdfFormat.N_QUADS)
         memory.load(as_quads(blob_of(inferred.added), graph_iri(base, INFERRED)), format=ox.RdfFormat.N_QUADS)
         for path in ontology:
             memory.load(path=str(path), format=ox.RdfFormat.TURTLE,

@@ -21,10 +21,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from archivekg.errors import ArchiveKGError
-from archivekg.namespaces import ENTITIES, graph_iri
-from archivekg.pipeline.entailment import Entailer, as_quads, blob_of, lines_of
+from archivekg.namespaces import ENTITIES, graph_iri, resource_iri
+from archivekg.pipeline.entailment import Entailer, blob_of, lines_of
 from archivekg.pipeline.ingest import Corpus, Ingest
 from archivekg.pipeline.mapping import map_parts
+from archivekg.release import workers
 from archivekg.release.state import Change, Part, State
 
 GRAPHS, ENTAILED = "graphs", "entailed"
@@ -77,7 +78,6 @@ class _Unread:
 @dataclass
 class Made:
     corpus: Corpus                       # the parts read now (everything, for a full build)
-    store: ox.Store                      # the graphs of the parts made now, in memory
     parts: dict[str, Part]               # every part of the new release, by graph IRI
     graphs: dict[str, bytes]             # graph -> its new triples, for each changed part
     before: dict[str, bytes]             # graph -> its previous triples, for each changed part
@@ -130,37 +130,40 @@ def make(ingest: Ingest, corpus: Corpus, state: State | None, change: Change, en
     with progress.step(f"map {len(corpus.documents)} documents (JSON-LD)"):
         graphs = {graph: cache.get(GRAPHS, key) for graph, key in keys.items()}
         missing = [graph for graph, blob in graphs.items() if blob is None]
-        store, made = map_parts(ingest, corpus, mappings, [Path(g).name for g in missing if g != entities],
-                                registries=entities in missing)
+        made = _map(ingest, corpus, mappings, missing, entities)
         for graph, blob in made.items():
             cache.put(GRAPHS, keys[graph], blob)
         graphs.update(made)
-        for graph in set(graphs) - set(made):
-            if graphs[graph]:
-                store.load(as_quads(graphs[graph], graph), format=ox.RdfFormat.N_QUADS)
         for graph in changed - set(graphs):
             graphs[graph] = b""                  # a removed document
         before = {graph: _previous_graph(cache, old.get(graph), graph, previous) for graph in changed}
 
     with progress.step("entail per document"):
+        owner = _ownership(corpus, base)
+        defined: dict[str, dict] = {}
+        for i, where in corpus.ids.items():
+            if where[0] in owner:
+                defined.setdefault(owner[where[0]], {})[i] = where
+        refers = {graph: _refers(corpus, graph, defined.get(graph, {}), base) for graph, blob in graphs.items() if blob}
+        naming = _naming(old, changed, defined, refers)
         facts = {graph: blob_of(entailer.facts(blob)) for graph, blob in graphs.items()}
         every_fact = set().union(*(lines_of(p.facts) for g, p in old.items() if g not in graphs),
                                  *(lines_of(blob) for blob in facts.values()))
         old_facts = set().union(*(lines_of(p.facts) for p in old.values()))
         # Parts that did not change but whose NOT EXISTS may now answer otherwise.
-        moved = {graph for fact in every_fact ^ old_facts for anchor in entailer.anchors(fact)
-                 for graph in _graphs_with(previous, anchor) if graph in old and graph not in changed}
+        moved = {graph for fact in every_fact ^ old_facts for graph in _about(entailer, fact, naming, base, old)
+                 if graph in old and graph not in changed}
         for graph in moved:
             graphs[graph] = before[graph] = _previous_graph(cache, old[graph], graph, previous)
-            store.load(as_quads(graphs[graph], graph), format=ox.RdfFormat.N_QUADS)
-        injected = _injected(entailer, every_fact, facts | {g: old[g].facts for g in moved}, store, graphs)
+        injected = _injected(entailer, every_fact, facts | {g: old[g].facts for g in moved}, naming, base,
+                             graphs)
         entailed_keys = {graph: hashlib.sha256(
             (keys.get(graph) or old[graph].key).encode() + b"\0" + injected[graph]).hexdigest()
             for graph in graphs if graphs[graph]}
         entailed = {graph: cache.get(ENTAILED, key) for graph, key in entailed_keys.items()}
-        missing = {graph: graphs[graph] for graph, blob in entailed.items() if blob is None}
+        missing = [graph for graph, blob in entailed.items() if blob is None]
         if missing:
-            made = entailer.close_parts(missing, b"".join({injected[g] for g in missing}))
+            made = _entail(entailer, {g: graphs[g] for g in missing}, injected)
             for graph, blob in made.items():
                 cache.put(ENTAILED, entailed_keys[graph], blob)
             entailed.update(made)
@@ -170,7 +173,6 @@ def make(ingest: Ingest, corpus: Corpus, state: State | None, change: Change, en
                            for graph in graphs}
 
     parts = {graph: part for graph, part in old.items() if graph not in graphs}
-    ids = _ownership(corpus, base)
     for graph, blob in graphs.items():
         if not blob:
             continue
@@ -179,11 +181,11 @@ def make(ingest: Ingest, corpus: Corpus, state: State | None, change: Change, en
                                    "injected": injected[graph],
                                    "projection": _projection(entailer, blob, entailed[graph])})
             continue
-        defines = {i: where for i, where in corpus.ids.items() if ids.get(where[0]) == graph}
+        defines = defined.get(graph, {})
         parts[graph] = Part(graph, frozenset(inputs[graph][0]), keys[graph], entailed_keys[graph],
-                            blob.count(b"\n"), defines, _refers(corpus, graph, defines, base),
+                            blob.count(b"\n"), defines, refers[graph],
                             facts[graph], injected[graph], _projection(entailer, blob, entailed[graph]))
-    return Made(corpus, store, parts, {g: graphs[g] for g in changed}, {g: before[g] for g in changed},
+    return Made(corpus, parts, {g: graphs[g] for g in changed}, {g: before[g] for g in changed},
                 entailed, entailed_before)
 
 
@@ -230,23 +232,78 @@ def _previous_entailed(cache: Cache, part: Part | None, triples: bytes, entailer
     return blob
 
 
-def _graphs_with(store: ox.Store | None, term: bytes) -> set[str]:
-    if store is None:
-        return set()
-    node = ox.NamedNode(term[1:-1].decode("utf-8"))
-    return {q.graph_name.value for pattern in ((node, None, None), (None, None, node))
-            for q in store.quads_for_pattern(*pattern) if isinstance(q.graph_name, ox.NamedNode)}
+def _map(ingest: Ingest, corpus: Corpus, mappings: Path, graphs: list[str], entities: str) -> dict[str, bytes]:
+    """The graphs of these parts (documents and the registries), mapped in worker processes."""
+    documents = [Path(graph).name for graph in graphs if graph != entities]
+    sizes = {d: len(corpus.documents[d].text) + 1000 for d in documents}
+    shares = workers.share(documents, sizes, 4 * workers.workers())
+    if entities in graphs:
+        shares.append([])
+    if not shares:
+        return {}
+
+    def task(index: int) -> dict[str, bytes]:
+        return map_parts(ingest, corpus, mappings, shares[index],
+                         registries=entities in graphs and index == len(shares) - 1)[1]
+
+    found: dict[str, bytes] = {}
+    for result in workers.run(task, len(shares), len(graphs)):
+        found.update(result)
+    return found
 
 
-def _injected(entailer: Entailer, facts: set[bytes], own: dict[str, bytes], store: ox.Store,
+def _entail(entailer: Entailer, graphs: dict[str, bytes], injected: dict[str, bytes]) -> dict[str, bytes]:
+    """Each graph's entailments, closed in worker processes."""
+    shares = workers.share(list(graphs), {g: len(b) for g, b in graphs.items()}, 4 * workers.workers())
+
+    def task(index: int) -> dict[str, bytes]:
+        share = shares[index]
+        return entailer.close_parts({g: graphs[g] for g in share}, b"".join({injected[g] for g in share}))
+
+    found: dict[str, bytes] = {}
+    for result in workers.run(task, len(shares), len(graphs)):
+        found.update(result)
+    return found
+
+
+def _naming(old: dict[str, Part], changed: set[str], defined: dict, refers: dict) -> dict[str, set[str]]:
+    """id -> the parts whose graphs name it: where it is defined, and every part that refers
+    to it (a part's graph holds another part's node only where its files name its id)."""
+    found: dict[str, set[str]] = {}
+    for graph, part in old.items():
+        if graph not in changed:
+            for i in part.defines.keys() | part.refers:
+                found.setdefault(i, set()).add(graph)
+    for graph, ids in defined.items():
+        for i in ids:
+            found.setdefault(i, set()).add(graph)
+    for graph, ids in refers.items():
+        for i in ids:
+            found.setdefault(i, set()).add(graph)
+    return found
+
+
+def _about(entailer: Entailer, fact: bytes, naming: dict, base: str, parts: dict) -> set[str]:
+    """The parts whose graphs hold a node a NOT EXISTS fact is about; every part, for a node
+    that is not one of our ids (no part's files name it as such)."""
+    found: set[str] = set()
+    prefix = f"<{resource_iri(base, '')}".encode()
+    for anchor in entailer.anchors(fact):
+        local = anchor[len(prefix):-1].decode("utf-8") if anchor.startswith(prefix) else None
+        if local is None or "/" in local:
+            return set(parts) | {g for graphs in naming.values() for g in graphs}
+        found |= naming.get(local, set())
+    return found
+
+
+def _injected(entailer: Entailer, facts: set[bytes], own: dict[str, bytes], naming: dict, base: str,
               graphs: dict[str, bytes]) -> dict[str, bytes]:
     """For each graph made now: the facts of other graphs about its nodes (sorted)."""
     found: dict[str, set[bytes]] = {graph: set() for graph in graphs}
     for fact in facts:
-        for anchor in entailer.anchors(fact):
-            for graph in _graphs_with(store, anchor):
-                if graph in found:
-                    found[graph].add(fact)
+        for graph in _about(entailer, fact, naming, base, graphs):
+            if graph in found:
+                found[graph].add(fact)
     return {graph: blob_of(lines - set(lines_of(own.get(graph, b"")))) for graph, lines in found.items()}
 
 

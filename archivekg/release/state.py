@@ -76,8 +76,10 @@ class State:
 
 def fingerprint(settings: dict) -> str:
     """What, besides data/, decides the graph: a change to any of it changes everything."""
+    # The data folder's name is in the graph (akg:sourceFile "data/annotations/..."); where it
+    # is is not: a checkout moved elsewhere keeps its cache.
     digest = hashlib.sha256(f"{__version__}\0{settings['BASE_IRI']}\0"
-                            f"{Path(settings['DATA_DIR']).resolve()}".encode())
+                            f"{Path(settings['DATA_DIR']).resolve().name}".encode())
     for root in (Path(settings["MAPPINGS_DIR"]), Path(settings["ONTOLOGY_DIR"]), *CODE):
         paths = [root] if root.is_file() else sorted(
             p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)

@@ -9,8 +9,6 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    # Imported here, so that `python -m archivekg.release.dumps` (run by the build or by
-    # the server) does not load the web layer first.
     from archivekg.site.render import pages
     from archivekg.site.routes import charts, downloads, graphs, landing, query_page, resources, timeline, vocabularies
     for blueprint in (pages.assets, landing.bp, resources.bp, graphs.bp, vocabularies.bp,
