@@ -55,41 +55,70 @@ def as_quads(blob: bytes, graph: str) -> bytes:
 
 
 class Matcher:
-    """The lines that match any of some triple patterns (IRIs fixed, or a variable predicate
-    the closed ontology names: ``tbox`` patterns)."""
+    """The lines that match any of some triple patterns: IRIs fixed, or variables the closed
+    ontology names (``tbox`` patterns: the predicates that have a superproperty, the classes
+    that have a superclass)."""
 
-    def __init__(self, patterns: list[Pattern], tbox_patterns: list[Pattern], tbox: ox.Store):
-        # (" <predicate> ", "<object> ." or None, the subject is a variable, the object is one)
-        self.wanted: set[tuple[bytes, bytes | None, bool, bool]] = set()
+    def __init__(self, rules: list[tuple[tuple[Pattern, ...], tuple[Pattern, ...]]], tbox: ox.Store):
+        """``rules``: (the patterns a rule reads, the ontology patterns that name its variables)."""
+        # predicate -> the objects wanted (None: any), as N-Triples writes them
+        self.wanted: dict[bytes, set[bytes] | None] = {}
+        self.free: dict[tuple[bytes, bytes | None], tuple[bool, bool]] = {}   # which ends are variables
+        self.everything = False
+        for patterns, tbox_patterns in rules:
+            self._add(patterns, tbox_patterns, tbox)
+
+    def _add(self, patterns, tbox_patterns, tbox: ox.Store) -> None:
         for pattern in patterns:
-            if pattern.predicate.startswith("?"):
-                predicates = _named_by_tbox(pattern.predicate, tbox_patterns, tbox)
+            if pattern.predicate.startswith("?") and not any(pattern.predicate in t.terms() for t in tbox_patterns):
+                self.everything = True      # a predicate the ontology does not name: any line
+                continue
+            predicates = _named_by_tbox(pattern.predicate, tbox_patterns, tbox) \
+                if pattern.predicate.startswith("?") else {pattern.predicate}
+            if not pattern.object.startswith("?"):
+                objects = {pattern.object}
+            elif any(pattern.object == t.subject for t in tbox_patterns):
+                objects = _named_by_tbox(pattern.object, tbox_patterns, tbox)
             else:
-                predicates = {pattern.predicate}
-            obj = None if pattern.object.startswith("?") else f"<{pattern.object}> .".encode()
-            self.wanted |= {(f" <{p}> ".encode(), obj, pattern.subject.startswith("?"), obj is None)
-                            for p in predicates}
+                objects = None
+            for predicate in predicates:
+                key = f"<{predicate}>".encode()
+                if objects is None or self.wanted.get(key, set()) is None:
+                    self.wanted[key] = None
+                else:
+                    self.wanted.setdefault(key, set()).update(f"<{o}>".encode() for o in objects)
+                for obj in ([None] if objects is None else [f"<{o}>".encode() for o in objects]):
+                    self.free[key, obj] = (pattern.subject.startswith("?"), pattern.object.startswith("?"))
+
+    def matches(self, line: bytes) -> bool:
+        if self.everything:
+            return True
+        subject, predicate, rest = line.split(b" ", 2)
+        objects = self.wanted.get(predicate, False)
+        return objects is None or (objects is not False and rest[:-2] in objects)
 
     def anchors(self, line: bytes) -> list[bytes]:
         """The IRIs of a matching line where its pattern has variables: what it is about."""
         subject, predicate, rest = line.split(b" ", 2)
-        for needle, obj, subject_free, object_free in self.wanted:
-            if needle[1:-1] == predicate and (obj is None or rest == obj):
-                found = [subject] if subject_free else []
-                if object_free and rest.startswith(b"<"):
-                    found.append(rest[:rest.index(b">") + 1])
-                return found
-        return []
+        free = self.free.get((predicate, rest[:-2])) or self.free.get((predicate, None))
+        if free is None:
+            return []
+        found = [subject] if free[0] else []
+        if free[1] and rest.startswith(b"<"):
+            found.append(rest[:rest.index(b">") + 1])
+        return found
 
     def select(self, blob: bytes) -> list[bytes]:
+        """The matching lines of N-Triples text (found by their predicates, which are few)."""
         found = []
-        for needle, obj, _, _ in self.wanted:
+        for predicate, objects in self.wanted.items():
+            needle = b" " + predicate + b" "
             at = blob.find(needle)
             while at >= 0:
                 start = blob.rfind(b"\n", 0, at) + 1
                 end = blob.find(b"\n", at)
                 end = len(blob) if end < 0 else end
-                if blob.find(b" ", start) == at and (obj is None or blob.endswith(obj, start, end)):
+                if blob.find(b" ", start) == at and (objects is None or blob[at + len(needle):end - 2] in objects):
                     found.append(blob[start:end])
                 at = blob.find(needle, end)
         return found
@@ -112,8 +141,11 @@ class Entailer:
         store = ox.Store()
         store.load(self.tbox, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(TBOX))
         union = rules.of("union")
-        self.projection = Matcher(rules.projected(), [p for op in union for p in op.tbox], store)
-        self.unless = Matcher(rules.unless(), [], store)
+        self.projection = Matcher([(op.reads, op.tbox) for op in union], store)
+        self.unless = Matcher([(op.unless, ()) for op in rules.operations], store)
+        # What the per-document rules can read: no other line is loaded into their stores.
+        self.premises = Matcher([(op.reads, op.tbox) for op in rules.of("triple", "graph")]
+                                + [(op.unless, ()) for op in rules.operations], store)
         self.graph_rules = [op.into_premise_graph() for op in rules.of("graph")]
         self.triple_rules = [op.into_premise_graph() for op in rules.of("triple")]
         self.triple_rules_plain = [op.text for op in rules.of("triple")]
@@ -140,7 +172,8 @@ class Entailer:
     def _close_batch(self, parts: dict[str, bytes], facts: bytes) -> dict[str, bytes]:
         known = {graph: set(lines_of(blob)) for graph, blob in parts.items()}
         added: dict[str, list[bytes]] = {graph: [] for graph in parts}
-        delta = {graph: blob for graph, blob in parts.items() if blob}
+        delta = {graph: self._premises(known[graph]) for graph in parts}
+        delta = {graph: blob for graph, blob in delta.items() if blob}
         first = True
         while delta:
             store = self._scratch(delta.values(), b"".join(as_quads(blob, g) for g, blob in delta.items()))
@@ -160,9 +193,16 @@ class Entailer:
                 if new:
                     seen.update(new)
                     added[graph].extend(new)
-                    following[graph] = b"\n".join(new) + b"\n"
+                    premises = self._premises(new)
+                    if premises:
+                        following[graph] = premises
             delta, first = following, False
         return {graph: blob_of(lines) for graph, lines in added.items()}
+
+    def _premises(self, lines: Iterable[bytes]) -> bytes:
+        """The lines a per-document rule can read (no other line can make it fire)."""
+        kept = [line for line in lines if self.premises.matches(line)]
+        return b"\n".join(kept) + b"\n" if kept else b""
 
     # ------------------------------------------------------------------ stage 2: the union
     def project(self, blob: bytes) -> list[bytes]:

@@ -88,14 +88,6 @@ class RuleSet:
     def of(self, *scopes: str) -> list[Operation]:
         return [op for op in self.operations if op.scope in scopes]
 
-    def projected(self) -> list[Pattern]:
-        """What the union-scoped rules read: every triple that matches one of these is in the
-        projection they are evaluated on."""
-        return [pattern for op in self.of("union") for pattern in op.reads]
-
-    def unless(self) -> list[Pattern]:
-        return [pattern for op in self.operations for pattern in op.unless]
-
 
 def load(mappings_dir: Path) -> RuleSet:
     operations = []

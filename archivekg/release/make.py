@@ -125,6 +125,11 @@ def build(settings: dict, *, echo: Callable[[str], None] | None = None,
             graphs, counts = _plan(state, made, inferred, base, ontology, previous)
             written = write_dumps(writer.folder, graphs, previous, PREFIXES)
             (writer.folder / INDEX).write_text(json.dumps(written.dumps, indent=2) + "\n", encoding="utf-8")
+            del graphs
+            made.entailed = made.entailed_before = None      # what is left needs memory less than validation
+            if previous_store is None:
+                made.graphs = made.before = None
+                inferred.added = set()
         if previous_store is not None:
             with progress.step("write the store from the previous one"):
                 store = patch_store(previous_store, writer.folder, made.graphs, inferred_iri,
@@ -134,7 +139,7 @@ def build(settings: dict, *, echo: Callable[[str], None] | None = None,
         if validate:
             with progress.step("validate (SHACL)"):
                 report = _validate(settings, state, previous, made, inferred, store, writer.folder,
-                                   change, counts, ontology)
+                                   change, counts)
                 report.raise_for_violations()
         with progress.step("write the on-disk store (rest)"):
             if loader is not None:
@@ -269,7 +274,7 @@ def _new_block(lines: list[bytes]) -> Block:
 
 # ---------------------------------------------------------------------- validation
 def _validate(settings: dict, state, previous: Path | None, made, inferred, store, folder: Path,
-              change, counts: dict[str, int], ontology: list[Path]):
+              change, counts: dict[str, int]):
     """What the change can alter, with the previous results for the rest; all of it when there
     are no previous results to keep (a full build, or a previous release not validated)."""
     base = settings["BASE_IRI"]
@@ -280,19 +285,10 @@ def _validate(settings: dict, state, previous: Path | None, made, inferred, stor
                                changed=_difference(made, inferred, graph_iri(base, INFERRED)),
                                previous=kept, names=list(counts))
     from archivekg.validation.engine import validate_store
-    if change.everything:
-        # Everything was made now: the graphs in memory, with the rest added.
-        memory = ox.Store()
-        for graph, blob in made.graphs.items():
-            memory.load(as_quads(blob, graph), format=ox.RdfFormat.N_QUADS)
-        memory.load(as_quads(blob_of(inferred.added), graph_iri(base, INFERRED)), format=ox.RdfFormat.N_QUADS)
-        for path in ontology:
-            memory.load(path=str(path), format=ox.RdfFormat.TURTLE,
-                        to_graph=ox.NamedNode(graph_iri(base, ONTOLOGY)))
-        return validate_store(memory, settings, corpus=made.corpus)
     memory = ox.Store()
     memory.load(path=str(folder / NQUADS), format=ox.RdfFormat.N_QUADS)
-    return validate_store(memory, settings)
+    # Everything was read now: the build's corpus gives the texts and the lines of the files.
+    return validate_store(memory, settings, corpus=made.corpus if change.everything else None)
 
 
 def _difference(made, inferred, inferred_iri: str) -> list[ox.Quad]:

@@ -81,8 +81,8 @@ class Made:
     parts: dict[str, Part]               # every part of the new release, by graph IRI
     graphs: dict[str, bytes]             # graph -> its new triples, for each changed part
     before: dict[str, bytes]             # graph -> its previous triples, for each changed part
-    entailed: dict[str, bytes]           # graph -> its new entailments, for each part entailed again
-    entailed_before: dict[str, bytes]    # graph -> its previous entailments, likewise
+    entailed: dict[str, bytes] | None    # graph -> its new entailments, for each part entailed again
+    entailed_before: dict[str, bytes] | None   # graph -> its previous entailments, likewise
 
 
 def read(ingest: Ingest, state: State | None, change: Change, data_dir: Path) -> Corpus:
@@ -145,18 +145,23 @@ def make(ingest: Ingest, corpus: Corpus, state: State | None, change: Change, en
             if where[0] in owner:
                 defined.setdefault(owner[where[0]], {})[i] = where
         refers = {graph: _refers(corpus, graph, defined.get(graph, {}), base) for graph, blob in graphs.items() if blob}
-        naming = _naming(old, changed, defined, refers)
         facts = {graph: blob_of(entailer.facts(blob)) for graph, blob in graphs.items()}
         every_fact = set().union(*(lines_of(p.facts) for g, p in old.items() if g not in graphs),
                                  *(lines_of(blob) for blob in facts.values()))
         old_facts = set().union(*(lines_of(p.facts) for p in old.values()))
         # Parts that did not change but whose NOT EXISTS may now answer otherwise.
-        moved = {graph for fact in every_fact ^ old_facts for graph in _about(entailer, fact, naming, base, old)
-                 if graph in old and graph not in changed}
+        moved = set()
+        if every_fact != old_facts:
+            unchanged = {g: p.defines.keys() | p.refers for g, p in old.items() if g not in changed}
+            naming = _naming(unchanged)
+            moved = {graph for fact in every_fact ^ old_facts
+                     for graph in _about(entailer, fact, naming, base, unchanged)}
         for graph in moved:
             graphs[graph] = before[graph] = _previous_graph(cache, old[graph], graph, previous)
-        injected = _injected(entailer, every_fact, facts | {g: old[g].facts for g in moved}, naming, base,
-                             graphs)
+        names = {graph: defined.get(graph, {}).keys() | refers.get(graph, frozenset()) for graph in graphs}
+        for graph in moved:
+            names[graph] = old[graph].defines.keys() | old[graph].refers
+        injected = _injected(entailer, every_fact, facts | {g: old[g].facts for g in moved}, names, base)
         entailed_keys = {graph: hashlib.sha256(
             (keys.get(graph) or old[graph].key).encode() + b"\0" + injected[graph]).hexdigest()
             for graph in graphs if graphs[graph]}
@@ -266,18 +271,11 @@ def _entail(entailer: Entailer, graphs: dict[str, bytes], injected: dict[str, by
     return found
 
 
-def _naming(old: dict[str, Part], changed: set[str], defined: dict, refers: dict) -> dict[str, set[str]]:
-    """id -> the parts whose graphs name it: where it is defined, and every part that refers
-    to it (a part's graph holds another part's node only where its files name its id)."""
+def _naming(names: dict[str, set[str]]) -> dict[str, set[str]]:
+    """id -> the parts whose graphs name it (``names``: part -> the ids its files define and
+    refer to): a part's graph holds another part's node only where its files name its id."""
     found: dict[str, set[str]] = {}
-    for graph, part in old.items():
-        if graph not in changed:
-            for i in part.defines.keys() | part.refers:
-                found.setdefault(i, set()).add(graph)
-    for graph, ids in defined.items():
-        for i in ids:
-            found.setdefault(i, set()).add(graph)
-    for graph, ids in refers.items():
+    for graph, ids in names.items():
         for i in ids:
             found.setdefault(i, set()).add(graph)
     return found
@@ -296,14 +294,15 @@ def _about(entailer: Entailer, fact: bytes, naming: dict, base: str, parts: dict
     return found
 
 
-def _injected(entailer: Entailer, facts: set[bytes], own: dict[str, bytes], naming: dict, base: str,
-              graphs: dict[str, bytes]) -> dict[str, bytes]:
-    """For each graph made now: the facts of other graphs about its nodes (sorted)."""
-    found: dict[str, set[bytes]] = {graph: set() for graph in graphs}
+def _injected(entailer: Entailer, facts: set[bytes], own: dict[str, bytes], names: dict[str, set[str]],
+              base: str) -> dict[str, bytes]:
+    """For each part entailed now (``names``: the ids its files name): the facts of other parts
+    about its nodes (sorted)."""
+    naming = _naming(names)
+    found: dict[str, set[bytes]] = {graph: set() for graph in names}
     for fact in facts:
-        for graph in _about(entailer, fact, naming, base, graphs):
-            if graph in found:
-                found[graph].add(fact)
+        for graph in _about(entailer, fact, naming, base, names):
+            found[graph].add(fact)
     return {graph: blob_of(lines - set(lines_of(own.get(graph, b"")))) for graph, lines in found.items()}
 
 
