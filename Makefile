@@ -5,7 +5,9 @@ PY      = $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install install-test build serve test clean
+VENDOR  = archivekg/site/static/vendor
+
+.PHONY: install install-test assets build serve test clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +19,18 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+# The pages' browser assets (Leaflet, Cytoscape.js, CodeMirror) and the Natural Earth basemap:
+# installed from the npm registry as pinned by package-lock.json, copied and bundled into
+# $(VENDOR)/ (served by us; not in git).
+$(VENDOR)/.built: package.json package-lock.json assets/build.mjs assets/editor.js
+	@command -v npm >/dev/null || { echo "the page assets need Node.js and npm: apt-get install -y nodejs npm" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	node assets/build.mjs
+	touch $@
+
+assets: $(VENDOR)/.built
+install: $(VENV)/.installed $(VENDOR)/.built
+install-test: $(VENV)/.installed-test $(VENDOR)/.built
 
 build: install
 	$(VENV)/bin/archivekg build
@@ -30,4 +42,4 @@ test: install-test
 	$(PY) -m pytest -q
 
 clean:
-	rm -rf build .pytest_cache
+	rm -rf build .pytest_cache $(VENDOR) node_modules

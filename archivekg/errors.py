@@ -70,3 +70,26 @@ class BuildMissing(ArchiveKGError):
     """There is no built graph where one was expected."""
 
     exit_code = 2
+
+
+class ImportRefused(ArchiveKGError):
+    """A file cannot be imported as a document (binary, empty, too large, no body): nothing
+    was written."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, file: str | None = None):
+        self.file, self.detail = file, message
+        super().__init__(f"{file}: {message}" if file else message)
+
+
+class ImportConflict(ArchiveKGError):
+    """A document imported before has changed: it is reported, never overwritten silently."""
+
+    exit_code = 1
+
+
+class ReviewError(ArchiveKGError):
+    """A proposal cannot be accepted or rejected as asked (unknown id, stale file, ...)."""
+
+    exit_code = 2

@@ -82,8 +82,34 @@ SETTINGS: tuple[Setting, ...] = (
             "Bearer token that enables SPARQL Update; empty (the default) keeps the endpoint read-only."),
     Setting("MAX_UPLOAD_BYTES", 10 * 1024 * 1024,
             "Largest request body accepted by POST /validate and POST /sparql.", int),
+    Setting("IMPORT_MAX_BYTES", 10 * 1024 * 1024,
+            "Largest file `archivekg import` reads (a saved web page with its inline scripts); "
+            "the largest document text of the corpus is 25 kB.", int),
     Setting("SERVE_FILES", [], "RDF files to serve instead of the built graph.", _list),
+    # An external triple store (server/stores.md): `archivekg publish --to` writes releases into
+    # it, `archivekg serve --store` answers from it.  Credentials come from here or from the
+    # environment (ARCHIVEKG_STORE_PASSWORD), never from the command line.
+    Setting("STORE_URL", "",
+            "SPARQL query endpoint of an external store: when set, `archivekg serve` answers from "
+            "it instead of the embedded store, and `archivekg publish` writes into it."),
+    Setting("STORE_UPDATE_URL", "",
+            "SPARQL Update endpoint of the store (empty: STORE_URL); publish switches releases there."),
+    Setting("STORE_GRAPH_STORE_URL", "",
+            "SPARQL 1.1 Graph Store Protocol endpoint of the store (empty: STORE_URL); publish "
+            "uploads graphs there."),
+    Setting("STORE_USER", "", "User name for the store (HTTP Basic or Digest, as the store asks)."),
+    Setting("STORE_PASSWORD", "", "Password for the store; prefer ARCHIVEKG_STORE_PASSWORD."),
+    Setting("STORE_TOKEN", "",
+            "Bearer token sent to the store on every request (QLever's access token); prefer "
+            "ARCHIVEKG_STORE_TOKEN."),
+    Setting("PUBLISH_TIMEOUT", 600.0,
+            "Seconds one request of `archivekg publish` may wait for the store before the "
+            "publish is abandoned.", float),
     Setting("LOG_LEVEL", "INFO", "Logging level of the server and the CLI."),
+    Setting("MAP_TILES", "",
+            "URL template of map tiles for the interactive map (e.g. https://tiles.example.org/{z}/{x}/{y}.png); "
+            "empty: the Natural Earth outlines served by this server only."),
+    Setting("MAP_TILES_ATTRIBUTION", "", "The attribution the tile server asks for (shown on the map)."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

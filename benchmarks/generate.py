@@ -108,13 +108,27 @@ class Entity:
     extra: dict = field(default_factory=dict)
     shipped: bool = False
     soviet: bool = False
+    point: tuple[float, float] | None = None       # a synthetic point (see synthetic_point)
 
     def yaml(self) -> str:
         lines = [f"- id: {self.id}", f"  type: {self.type}", f"  name: {q(self.name)}",
                  "  variants:"] + [f"  - {q(form)}" for form in self.forms]
         lines += [f"  {key}: {q(value) if isinstance(value, str) else value}"
                   for key, value in self.extra.items()]
+        if self.point is not None:
+            lat, lon = self.point
+            lines += ["  location:", f"    latitude: {lat}", f"    longitude: {lon}",
+                      f"    coordinatesSource: https://example.org/synthetic-gazetteer/{self.id}",
+                      f"    coordinatesAsGiven: {q(f'{lat:.4f} N, {lon:.4f} E')}",
+                      "    note: \"Synthetic: made up by benchmarks/generate.py for a place that does not exist.\""]
         return "\n".join(lines) + "\n"
+
+
+def synthetic_point(id_: str) -> tuple[float, float]:
+    """A made-up point in the box of the Korean peninsula's north, the same for the same id and
+    drawn from its own generator (so the rest of the corpus does not change with it)."""
+    rng = random.Random(hashlib.sha256(id_.encode()).hexdigest())
+    return round(rng.uniform(37.8, 42.4), 4), round(rng.uniform(124.4, 130.4), 4)
 
 
 class Popularity:
@@ -200,7 +214,8 @@ class Registries:
         while len(self.districts) < districts:
             name = f"{self._place_name()} District"
             entity = self._add("places", Entity(slug(name), "District", name, [name],
-                                                {"partOfPlace": self.rng.choice(self.provinces).id}))
+                                                {"partOfPlace": self.rng.choice(self.provinces).id},
+                                                point=synthetic_point(slug(name))))
             if entity:
                 self.districts.append(entity)
         count = 0
@@ -210,8 +225,9 @@ class Registries:
                 name, kind = self._place_name() + "do", "Island"
             else:
                 name, kind = self._place_name(), "City"
-            if self._add("places", Entity(slug(name), kind, name, [name],
-                                          {"partOfPlace": district.id})):
+            # Cities get a point; islands have none and are drawn at their district's.
+            if self._add("places", Entity(slug(name), kind, name, [name], {"partOfPlace": district.id},
+                                          point=synthetic_point(slug(name)) if kind == "City" else None)):
                 count += 1
 
     def _organizations(self) -> None:
@@ -301,7 +317,7 @@ class Document:
         kept = [first]
         while True:
             subjects = {st.subject for st in kept}
-            values = {v for st in kept for value in st.claims.values()
+            values = {v for st in kept for value in st.claims.values() if not isinstance(value, dict)
                       for v in (value if isinstance(value, list) else [value])}
             missing = [st for st in self.statements if st.subject in values - subjects
                        and st.subject in {t[0] for t in self.things}]
@@ -324,8 +340,9 @@ def written(entity: Entity, rng: random.Random, avoid=()) -> str:
 
 
 class Generator:
-    def __init__(self, documents: int, seed: int, shipped_dir: Path | None):
+    def __init__(self, documents: int, seed: int, shipped_dir: Path | None, complete: bool = False):
         self.rng = random.Random(seed)
+        self.complete = complete
         self.shipped = sorted(p.stem for p in (shipped_dir.parent / "documents").glob("*.yaml")) \
             if shipped_dir else []
         self.count = documents - len(self.shipped)
@@ -397,7 +414,7 @@ class Generator:
         else:
             doc.sentence(f"The {body_w} is preparing a secret resolution \"{title}\".", decree,
                          {"issuedBy": body.id, "legalStatus": "draft", "secret": True,
-                          "decreeTitle": title}, {body_w: body.id})
+                          "decreeTitle": {"en": title}}, {body_w: body.id})
         if rng.random() < 0.4:
             signers = self.reg.persons.draw(rng, rng.randint(1, 2))
             forms = [written(signers[0], rng)]
@@ -538,9 +555,16 @@ class Generator:
         if self.meetings and richness > 0.93:
             self.reference(doc, day)
             doc.write("\n\n")
-        if richness < 0.6:
+        if richness < 0.6 and not self.complete:
             doc.keep_headline()
-        doc.write(f"{signature}\n{long_date(day)}\n\n")
+        signed = doc.write(f"{signature}\n{long_date(day)}\n\n")
+        if self.complete:   # the post the signature gives the author, on the date under it
+            tenure = doc.thing(self.unique(f"tenure-{author.id}-counsellor-{doc_id}"), "Tenure",
+                               f"{author.name}, Counsellor of the Embassy")
+            doc.statements.append(Statement(f"{signature} {long_date(day)}", tenure,
+                                            {"holder": author.id, "positionTitle": "Counsellor of the Embassy",
+                                             "inOrganization": self.reg.embassy.id, "date": day.isoformat()},
+                                            {author_w: author.id}, position=signed))
         distribution = "\n".join(f"{n} - Cde. {p.name}" for n, p in enumerate(copies, 1))
         doc.write(f"{len(copies) + 1} copies printed\n{distribution}\n{len(copies) + 1} - to file\n"
                   f"drafted by {author.name}\n№ {number}\n{long_date(day)}\n")
@@ -550,10 +574,11 @@ class Generator:
         record = [f"id: {doc_id}", f"text: {text_name}", "type: ArchivalDocument",
                   f"title: {q(title)}", f"documentType: {q(doc_type)}", f"date: {q(day.isoformat())}",
                   f"author: {author.id}", f"addressee: {addressee.id}", f"documentNumber: {q(number)}"]
-        if richness >= 0.6:   # the catalogue gives the distribution of annotated documents only
+        listed = richness >= 0.6 or self.complete
+        if listed:   # the catalogue gives the distribution of annotated documents only
             record += [f"draftedBy: {author.id}", "classification: \"SECRET\"", "copyNumber: 1",
                        f"numberOfCopies: {len(copies) + 1}"] + (["copies:"] if copies else [])
-        for n, person in enumerate(copies if richness >= 0.6 else [], 1):
+        for n, person in enumerate(copies if listed else [], 1):
             record += [f"  - id: {doc_id}-copy-{n}", "    type: Copy", f"    copyNumber: {n}",
                        f"    recipient: {person.id}"]
         record += ["citation:", f"  id: {doc_id}-citation", "  type: Citation",
@@ -564,7 +589,7 @@ class Generator:
                    "    to: \"Translation - English\"", "  - kind: body", "    from: \"SECRET\"",
                    f"    to: {q(signature)}", "  - kind: distribution",
                    f"    from: {q(f'{len(copies) + 1} copies printed')}", f"    to: {q(f'№ {number}')}",
-                   ] + (["evidence:", f"  author: {q(signature)}"] if richness >= 0.6 else [])
+                   ] + (["evidence:", f"  author: {q(signature)}"] if listed else [])
         return doc_id, text_name, text, "\n".join(record) + "\n", self.annotations(doc, text)
 
     def annotations(self, doc: Document, text: str) -> str:
@@ -586,6 +611,8 @@ class Generator:
                     lines.append(f"      {key}: {str(value).lower()}")
                 elif isinstance(value, int):
                     lines.append(f"      {key}: {value}")
+                elif isinstance(value, dict):     # texts by language: a YAML flow mapping
+                    lines.append(f"      {key}: {{" + ", ".join(f"{k}: {q(v)}" for k, v in value.items()) + "}")
                 else:
                     lines.append(f"      {key}: {q(value)}")
             # As curators do: a name is spelled out only where the text writes it otherwise
@@ -600,10 +627,11 @@ class Generator:
         return "\n".join(lines) + "\n"
 
 
-def generate(documents: int, seed: int, out: Path, shipped: bool = True) -> Path:
-    """Write ``out/data/``; returns that folder."""
+def generate(documents: int, seed: int, out: Path, shipped: bool = True, complete: bool = False) -> Path:
+    """Write ``out/data/``; returns that folder.  ``complete`` annotates every sentence of every
+    document (the truth a proposer is measured against); the texts are the same either way."""
     shipped_data = PROJECT_ROOT / "data"
-    generator = Generator(documents, seed, shipped_data / "entities" if shipped else None)
+    generator = Generator(documents, seed, shipped_data / "entities" if shipped else None, complete)
     data = out / "data"
     if data.exists():
         shutil.rmtree(data)
@@ -628,8 +656,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1, help="the same seed gives the same corpus")
     parser.add_argument("--out", type=Path, required=True, help="writes OUT/data/")
     parser.add_argument("--no-shipped", action="store_true", help="leave out the shipped corpus")
+    parser.add_argument("--complete", action="store_true",
+                        help="annotate every sentence (no headline-only documents): the full truth")
     args = parser.parse_args(argv)
-    data = generate(args.documents, args.seed, args.out, shipped=not args.no_shipped)
+    data = generate(args.documents, args.seed, args.out, shipped=not args.no_shipped, complete=args.complete)
     print(f"wrote {args.documents} documents to {data}", file=sys.stderr)
 
 

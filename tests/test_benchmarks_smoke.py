@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from archivekg import settings as settings_module
 from archivekg.pipeline import ingest, texts
+from archivekg.release.make import build
 from benchmarks import run
 from benchmarks.generate import generate
 
@@ -32,6 +34,31 @@ def test_the_generator_is_deterministic(tmp_path):
     assert first == _digests(generate(20, 5, tmp_path / "b"))
     assert first != _digests(generate(20, 6, tmp_path / "c"))
     assert sum(name.startswith("annotations/") for name in first) == 20
+
+
+def test_a_rebuild_after_changed_figures_posts_and_statuses_writes_what_a_full_build_writes(tmp_path):
+    """The entailments a change of figures, post titles and statuses touches (measurements,
+    post types, schema.org statuses, the names of the entities the documents speak of) are
+    recomputed as a full build computes them."""
+    data = generate(20, 7, tmp_path / "corpus")
+    settings = settings_module.load({"DATA_DIR": str(data), "BUILD_DIR": str(tmp_path / "build")},
+                                    environ={})
+    build(settings, validate=False)
+    changed = 0
+    for path in sorted((data / "annotations").glob("*.yaml"))[:8]:
+        text = path.read_text(encoding="utf-8")
+        new = re.sub(r"numberOfPeople: (\d+)", lambda m: f"numberOfPeople: {int(m[1]) + 1}", text)
+        new = re.sub(r'positionTitle: "([^"]*)"', r'positionTitle: "\1 (acting)"', new)
+        new = new.replace("executionStatus: planned", "executionStatus: cancelled", 1)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+            changed += 1
+    assert changed >= 2
+    rebuilt = build(settings, validate=False)
+    assert any("changed" in step for step in rebuilt.timings), "the rebuild was not incremental"
+    full = build(dict(settings, BUILD_DIR=str(tmp_path / "full")), validate=False, incremental=False)
+    for name in ("dataset.nq", "dataset.trig"):
+        assert (rebuilt.release / name).read_bytes() == (full.release / name).read_bytes(), name
 
 
 @pytest.mark.slow
@@ -106,3 +133,16 @@ def test_the_throughput_table_gives_each_server_against_the_bare_app():
     lines = table({"runs": runs}).splitlines()
     ours = next(line for line in lines if "QUERY_WORKERS=1" in line).split()
     assert ours[-3:] == ["700", "70%", "0"]          # mean of the rounds; share of the sums
+
+
+@pytest.mark.slow
+def test_the_search_benchmark_builds_rebuilds_serves_and_asks_every_group(tmp_path):
+    from benchmarks import search_bench
+    out = tmp_path / "search.json"
+    report = search_bench.main(["--documents", "20", "--reps", "3", "--no-validation",
+                                "--work", str(tmp_path / "work"), "--out", str(out)])
+    assert json.loads(out.read_text()) == report
+    assert report["rebuild"]["search_index_seconds"] is not None
+    assert report["build"]["search_index_seconds"] > 0
+    groups = report["latency"]
+    assert len(groups) == 10 and all(figures["n"] == 3 for figures in groups.values())

@@ -103,6 +103,7 @@ def test_regression_killed_builds_leave_partial_folders(workspace):
     finally:
         holder.kill()
         holder.wait()
+        holder.stdout.close()
     build(settings, validate=False, incremental=False)
     assert not alive.exists()
     assert not list(releases.glob(".partial-*"))
@@ -129,5 +130,6 @@ def test_regression_pruning_deletes_the_release_a_server_serves(workspace):
     finally:
         server.kill()
         server.wait()
+        server.stdout.close()
     build(settings, validate=False, incremental=False)
     assert not first.exists()                         # no longer held: pruned

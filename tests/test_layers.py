@@ -1,4 +1,4 @@
-"""The package's layers import one way: names and settings → pipeline → validation →
+"""The package's layers import one way: names and settings → pipeline → curation → validation →
 release → endpoint → site → web → cli (docs/architecture.md).  Every import is checked,
 including those inside functions, which once hid cycles."""
 
@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "archivekg"
-LAYERS = ["core", "pipeline", "validation", "release", "endpoint", "site", "web", "cli"]
+LAYERS = ["core", "pipeline", "curation", "validation", "release", "endpoint", "site", "web", "cli"]
 CORE = {"archivekg", "archivekg.settings", "archivekg.errors", "archivekg.namespaces",
-        "archivekg.rdfformats", "archivekg.rdfsafety", "archivekg.names"}
+        "archivekg.rdfformats", "archivekg.rdfsafety", "archivekg.names", "archivekg.jsonld",
+        "archivekg.reconcile", "archivekg.datalayout"}
 
 
 def layer_of(module: str) -> int:

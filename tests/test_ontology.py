@@ -37,7 +37,7 @@ GRAPH_MODEL_FILE = ROOT / "docs" / "graph-model.md"
 ONTOLOGY_IRI = URIRef("https://w3id.org/archivekg/ontology")
 AKG = Namespace("https://w3id.org/archivekg/ontology#")
 CRM = Namespace("http://www.cidoc-crm.org/cidoc-crm/")
-SCHEMA = Namespace("https://schema.org/")
+SCHEMA = Namespace("http://schema.org/")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 RICO = Namespace("https://www.ica.org/standards/RiC/ontology#")
 DCTERMS = Namespace("http://purl.org/dc/terms/")
@@ -268,25 +268,25 @@ SAMPLE = """
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 
 # registries
-id:kim-il-sung a akg:Person ; akg:name "Kim Il Sung" ; akg:nameVariant "Kim" ;
+id:kim-il-sung a akg:Person ; akg:name "Kim Il Sung"@en ; akg:nameVariant "Kim Il-sung"@en ;
     akg:wikidata "Q41117" ; akg:memberOf id:kwp .
-id:pak-chang-ok a akg:Person ; akg:name "Pak Chang-ok" ; akg:associateOf id:pak-yong-bin .
-id:pak-yong-bin a akg:Person ; akg:name "Pak Yong-bin" .
-id:byakov-i a akg:Person ; akg:name "I. Byakov" .
-id:stalin a akg:Person ; akg:name "Joseph Stalin" .
-id:kwp a akg:Organization ; akg:name "Korean Workers' Party" .
-id:kwp-cc a akg:Organization ; akg:name "KWP Central Committee" ; akg:subOrganizationOf id:kwp .
-id:sovnarkom a akg:Organization ; akg:name "USSR Sovnarkom" .
-id:soviet-koreans a akg:Group ; akg:name "Soviet Koreans" ; skos:note "Koreans from the USSR." .
-id:dprk a akg:Country ; akg:name "Democratic People's Republic of Korea" .
-id:ongjin-district a akg:District ; akg:name "Ongjin District" ; akg:partOfPlace id:dprk .
-id:sunido a akg:Island ; akg:name "Sunido" ; akg:partOfPlace id:ongjin-district .
-id:pyongyang a akg:City ; akg:name "Pyongyang" ; akg:partOfPlace id:dprk .
-id:far-eastern-krai a akg:Region ; akg:name "Far Eastern Krai" .
-id:kazakh-ssr a akg:Republic ; akg:name "Kazakh SSR" .
+id:pak-chang-ok a akg:Person ; akg:name "Pak Chang-ok"@en ; akg:associateOf id:pak-yong-bin .
+id:pak-yong-bin a akg:Person ; akg:name "Pak Yong-bin"@en .
+id:byakov-i a akg:Person ; akg:name "I. Byakov"@en .
+id:stalin a akg:Person ; akg:name "Joseph Stalin"@en .
+id:kwp a akg:Organization ; akg:name "Korean Workers' Party"@en .
+id:kwp-cc a akg:Organization ; akg:name "KWP Central Committee"@en ; akg:subOrganizationOf id:kwp .
+id:sovnarkom a akg:Organization ; akg:name "USSR Sovnarkom"@en .
+id:soviet-koreans a akg:Group ; akg:name "Soviet Koreans"@en ; skos:note "Koreans from the USSR." .
+id:dprk a akg:Country ; akg:name "Democratic People's Republic of Korea"@en .
+id:ongjin-district a akg:District ; akg:name "Ongjin District"@en ; akg:partOfPlace id:dprk .
+id:sunido a akg:Island ; akg:name "Sunido"@en ; akg:partOfPlace id:ongjin-district .
+id:pyongyang a akg:City ; akg:name "Pyongyang"@en ; akg:partOfPlace id:dprk .
+id:far-eastern-krai a akg:Region ; akg:name "Far Eastern Krai"@en .
+id:kazakh-ssr a akg:Republic ; akg:name "Kazakh SSR"@en .
 
 # a document and its record
-id:memo-byakov-1954-12-20 a akg:ArchivalDocument ; akg:title "Memo from I. Byakov" ;
+id:memo-byakov-1954-12-20 a akg:ArchivalDocument ; akg:title "Memo from I. Byakov"@en ;
     akg:author id:byakov-i ; akg:date "1954-12-20"^^edtf:EDTF ;
     akg:earliestDate "1954-12-20"^^xsd:date ; akg:latestDate "1954-12-20"^^xsd:date ;
     akg:mentions id:kim-il-sung ; akg:citation id:memo-byakov-1954-12-20-citation ;
@@ -295,7 +295,7 @@ id:memo-byakov-1954-12-20-citation akg:fond "0102" ; akg:delo "45" .
 id:memo-byakov-1954-12-20-copy-1 akg:copyNumber 1 ; akg:recipient id:kwp-cc .
 
 # a person at a meeting
-id:plenum-1955-12 a akg:Plenum ; akg:label "KWP CC plenum of December 1955" ;
+id:plenum-1955-12 a akg:Plenum ; akg:label "KWP CC plenum of December 1955"@en ;
     akg:participant id:kim-il-sung ; akg:carriedOutBy id:kwp-cc ; akg:tookPlaceAt id:pyongyang ;
     akg:date "1955-12-02/1955-12-03"^^edtf:EDTF ;
     akg:hasTimeSpan <https://w3id.org/archivekg/id/plenum-1955-12/time-span> .
@@ -409,7 +409,7 @@ def test_sample_data_is_consistent(sample):
 
 @pytest.mark.parametrize("node, types", [
     ("resettlement-1954-sunido", [CRM.E9_Move, CRM.E7_Activity, CRM.E5_Event, SCHEMA.Event,
-                                  PROV.Activity, AKG.PopulationMovement, AKG.Event]),
+                                  SCHEMA.Action, PROV.Activity, AKG.PopulationMovement, AKG.Event]),
     ("deportation-1937", [CRM.E9_Move, SCHEMA.Event, PROV.Activity]),
     ("decree-1428-326cc", [CRM.E31_Document, CRM.E73_Information_Object, SCHEMA.Legislation,
                            SCHEMA.CreativeWork, PROV.Plan, PROV.Entity]),
@@ -417,7 +417,9 @@ def test_sample_data_is_consistent(sample):
                                 PROV.Entity, RICO.Record]),
     ("plenum-1955-12", [AKG.Meeting, CRM.E7_Activity, SCHEMA.Event, PROV.Activity]),
     ("expulsion-pak-chang-ok", [CRM.E86_Leaving, CRM.E7_Activity, PROV.Activity]),
-    ("tenure-pak-chang-ok", [CRM.E7_Activity, SCHEMA.Event, PROV.Activity]),
+    ("tenure-pak-chang-ok", [CRM.E7_Activity, SCHEMA.Event, PROV.Activity, SCHEMA.OrganizationRole,
+                             SCHEMA.Role]),
+    ("memo-byakov-1954-12-20/mention/1", [CRM.E33_Linguistic_Object, CRM.E73_Information_Object]),
     ("kim-il-sung", [CRM.E21_Person, CRM.E39_Actor, SCHEMA.Person, PROV.Person, PROV.Agent]),
     ("kwp", [CRM.E74_Group, SCHEMA.Organization, PROV.Organization, RICO.CorporateBody]),
     ("soviet-koreans", [CRM.E74_Group]),
@@ -425,7 +427,7 @@ def test_sample_data_is_consistent(sample):
     ("pyongyang", [AKG.Place, CRM.E53_Place, SCHEMA.City, SCHEMA.AdministrativeArea]),
     ("ongjin-district", [AKG.Place, CRM.E53_Place, SCHEMA.AdministrativeArea]),
     ("resettlement-1954-sunido/quantity/families", [CRM.E54_Dimension, SCHEMA.QuantitativeValue,
-                                                     SCHEMA.StructuredValue]),
+                                                     SCHEMA.StructuredValue, SCHEMA.Observation]),
     ("plenum-1955-12/time-span", [CRM["E52_Time-Span"]]),
     ("memo-byakov-1954-12-20/factoid/0123456789abcdef", [CRM.E13_Attribute_Assignment,
                                                           CRM.E7_Activity, PROV.Activity]),
@@ -451,8 +453,9 @@ def test_sample_does_not_get_wrong_types(sample, node, not_types):
      ID["pak-chang-ok"]),
     ("expulsion-pak-chang-ok", [CRM.P146_separated_from], ID["kwp"]),
     ("expulsion-pak-chang-ok", [CRM.P14_carried_out_by, SCHEMA.organizer], ID["kwp-cc"]),
-    ("kim-il-sung", [SKOS.prefLabel, RDFS.label, SCHEMA.name], Literal("Kim Il Sung")),
-    ("kim-il-sung", [SKOS.altLabel, SCHEMA.alternateName, RDFS.label], Literal("Kim")),
+    ("kim-il-sung", [SKOS.prefLabel, RDFS.label, SCHEMA.name], Literal("Kim Il Sung", lang="en")),
+    ("kim-il-sung", [SKOS.altLabel, SCHEMA.alternateName, RDFS.label],
+     Literal("Kim Il-sung", lang="en")),
     ("kim-il-sung", [CRM.P107i_is_current_or_former_member_of, SCHEMA.memberOf], ID["kwp"]),
     ("plenum-1955-12", [CRM.P11_had_participant, SCHEMA.attendee, PROV.wasAssociatedWith],
      ID["kim-il-sung"]),
@@ -483,10 +486,29 @@ def test_sample_does_not_get_wrong_types(sample, node, not_types):
     ("memo-byakov-1954-12-20", [CRM.P67_refers_to, SCHEMA.mentions], ID["kim-il-sung"]),
     ("memo-byakov-1954-12-20", [SCHEMA.startDate], Literal("1954-12-20", datatype=XSD.date)),
     ("memo-byakov-1954-12-20", [SCHEMA.name, RDFS.label, DCTERMS.title],
-     Literal("Memo from I. Byakov")),
+     Literal("Memo from I. Byakov", lang="en")),
     ("memo-byakov-1954-12-20/factoid/0123456789abcdef", [CRM.P140_assigned_attribute_to],
      ID["resettlement-1954-sunido"]),
-    ("memo-byakov-1954-12-20/mention/1", [RDFS.label], Literal("Kim")),
+    ("memo-byakov-1954-12-20/mention/1", [CRM.P190_has_symbolic_content], Literal("Kim")),
+    ("memo-byakov-1954-12-20/mention/1", [CRM.P67_refers_to], ID["kim-il-sung"]),
+    ("memo-byakov-1954-12-20/mention/1", [CRM.P2_has_type], AKG.probable),
+    ("memo-byakov-1954-12-20/factoid/0123456789abcdef", [CRM.P2_has_type], AKG.certain),
+    ("memo-byakov-1954-12-20/factoid/0123456789abcdef",
+     [CRM.P177_assigned_property_of_type, CRM.P2_has_type], AKG.numberOfFamilies),
+    ("memo-byakov-1954-12-20/factoid/0123456789abcdef",
+     [CRM.P70i_is_documented_in, CRM.P67i_is_referred_to_by], ID["memo-byakov-1954-12-20"]),
+    ("memo-byakov-1954-12-20/factoid/0123456789abcdef", [CRM.P3_has_note],
+     Literal("153 families, 556 people")),
+    ("resettlement-1954-sunido", [CRM.P2_has_type], AKG.planned),
+    ("decree-1428-326cc", [CRM.P2_has_type, SCHEMA.creativeWorkStatus], AKG.adopted),
+    ("resettlement-1954-sunido/quantity/families", [SCHEMA.observationAbout],
+     ID["resettlement-1954-sunido"]),
+    ("resettlement-1954-sunido/quantity/families", [SCHEMA.variableMeasured],
+     Literal("number of families")),
+    ("pak-chang-ok", [SCHEMA.memberOf], ID["tenure-pak-chang-ok"]),
+    ("tenure-pak-chang-ok", [SCHEMA.memberOf, CRM.P11_had_participant], ID["kwp-cc"]),
+    ("tenure-pak-chang-ok", [SCHEMA.roleName],
+     Literal("Chairman of the State Planning Commission")),
     ("pak-chang-ok", [AKG.heldPosition], ID["tenure-pak-chang-ok"]),
     ("pak-yong-bin", [AKG.associateOf, SCHEMA.knows], ID["pak-chang-ok"]),
     ("kwp-cc", [SCHEMA.parentOrganization], ID["kwp"]),
@@ -532,7 +554,7 @@ def test_imports_carry_no_domains_or_ranges(imports):
 
 def test_each_import_declares_only_its_own_vocabulary():
     namespaces = {"crm-subset.ttl": CRM, "schema-subset.ttl": SCHEMA, "prov-subset.ttl": PROV,
-                  "skos-subset.ttl": SKOS}
+                  "skos-subset.ttl": SKOS, "geosparql-subset.ttl": "http://www.opengis.net/ont/geosparql#"}
     for path in IMPORT_FILES:
         namespace = str(namespaces[path.name])
         graph = parse(path)

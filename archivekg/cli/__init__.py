@@ -1,4 +1,4 @@
-"""The command line: ``archivekg build | query | validate | serve``."""
+"""The command line: ``archivekg build | publish | query | validate | serve | link | import | annotate | review``."""
 
 from __future__ import annotations
 
@@ -29,15 +29,25 @@ def main() -> None:
 
 def _register() -> None:
     # Commands live beside what they drive; importing them here keeps `archivekg --help` complete.
+    from archivekg.cli.annotate import annotate
     from archivekg.cli.build import build
+    from archivekg.cli.importing import import_documents
+    from archivekg.cli.link import link
+    from archivekg.cli.publish import publish
     from archivekg.cli.query import query
+    from archivekg.cli.review import review
     from archivekg.cli.serve import serve
     from archivekg.cli.validate import validate
 
     main.add_command(build)
+    main.add_command(link)
+    main.add_command(publish)
     main.add_command(query)
     main.add_command(serve)
     main.add_command(validate)
+    main.add_command(import_documents)
+    main.add_command(annotate)
+    main.add_command(review)
 
 
 _register()

@@ -7,12 +7,20 @@ import tempfile
 from pathlib import Path
 
 import click
+import pyoxigraph as ox
 
 from archivekg import settings as settings_module
 from archivekg.errors import ArchiveKGError, BuildMissing, ValidationFailed
 from archivekg.release.store import current_release, open_store
 from archivekg.validation import inputs
-from archivekg.validation.engine import DEFAULT_INFERENCE, INFERENCE, validate_files, validate_store
+from archivekg.validation.engine import (
+    DEFAULT_ENGINE,
+    DEFAULT_INFERENCE,
+    ENGINES,
+    INFERENCE,
+    validate_files,
+    validate_store,
+)
 from archivekg.validation.report import FORMATS
 
 # 64 MB of Turtle is about a million triples: validating that takes about two minutes and 1 GB.
@@ -36,8 +44,12 @@ DEFAULT_MAX_MB = 64
               help="The RDF format of FILES (default: from each file's extension; required for -).")
 @click.option("--max-size", type=click.IntRange(min=1), default=DEFAULT_MAX_MB, show_default=True,
               help="Largest input file read, in MB; larger files are refused before they are loaded.")
+@click.option("--engine", type=click.Choice(ENGINES), default=DEFAULT_ENGINE, show_default=True,
+              help="sparql: the shapes compiled to SPARQL, run by Oxigraph over the whole graph at "
+                   "once; pyshacl: pySHACL on each document graph and node, the reference the "
+                   "compiled shapes are tested against (slower by far on large graphs).")
 @click.option("--config", type=click.Path(dir_okay=False), help="A TOML file of settings.")
-def validate(files, from_data, inference, fmt, output, input_format, max_size, config):
+def validate(files, from_data, inference, fmt, output, input_format, max_size, engine, config):
     """Check RDF against the archivekg shapes (shapes/*.ttl).
 
     \b
@@ -46,6 +58,10 @@ def validate(files, from_data, inference, fmt, output, input_format, max_size, c
     FILES: any RDF (Turtle .ttl, N-Triples .nt, N-Quads .nq, TriG .trig,
     JSON-LD .jsonld/.json, RDF/XML .rdf/.owl/.xml; - reads standard input),
     named graphs kept, our ontology's entailments applied first (--inference).
+
+    \b
+    The shapes run compiled to SPARQL (--engine sparql, the default); --engine
+    pyshacl runs pySHACL instead, the reference: both give the same results.
 
     \b
     Exit codes:
@@ -64,13 +80,17 @@ def validate(files, from_data, inference, fmt, output, input_format, max_size, c
                                    "their entailments already")
         if any(str(f) == "-" for f in files) and not input_format:
             raise click.UsageError("reading standard input (-) needs --input-format")
+        if from_data and engine != DEFAULT_ENGINE:
+            raise click.UsageError("--data validates as the build does (with the sparql engine); "
+                                   "--engine applies to FILES and the built graph")
         if files:
             report = validate_files(list(files), settings, inference=inference or DEFAULT_INFERENCE,
-                                    input_format=input_format, max_bytes=max_size * 1024 * 1024)
+                                    input_format=input_format, max_bytes=max_size * 1024 * 1024,
+                                    engine=engine)
         elif from_data:
             report = _validate_data(settings)
         else:
-            report = _validate_built(settings)
+            report = _validate_built(settings, engine)
     except ArchiveKGError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
@@ -83,12 +103,20 @@ def validate(files, from_data, inference, fmt, output, input_format, max_size, c
     sys.exit(report.exit_code)
 
 
-def _validate_built(settings: dict):
+def _validate_built(settings: dict, engine: str):
     try:
         release = current_release(settings["BUILD_DIR"])
     except BuildMissing as exc:
         raise BuildMissing(f"{exc}; `archivekg validate --data` validates data/ without building") from exc
-    return validate_store(open_store(release), settings, subject=f"the built graph {release}")
+    dump = release / "dataset.nq"
+    if engine == "sparql" and dump.is_file():
+        # The compiled shapes run on a store in memory: the release's own dump loads in a
+        # third of the time a copy of its on-disk store takes (and scans 4x faster).
+        store = ox.Store()
+        store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    else:
+        store = open_store(release)
+    return validate_store(store, settings, subject=f"the built graph {release}", engine=engine)
 
 
 def _validate_data(settings: dict):

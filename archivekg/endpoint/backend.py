@@ -93,18 +93,13 @@ class Backend:
                 reply = pool.call(request, timeout=limit, queue_timeout=self.timeout,
                                   cancelled=cancelled)
                 if reply.code == "needs-network" and isinstance(request, QueryRequest):
-                    reply = pool.call_private(replace(request, network=True), timeout=limit,
-                                              seal=False, cancelled=cancelled)
+                    reply = self._call_remote(pool, replace(request, network=True), limit, cancelled,
+                                              reply.meta.get("endpoints") or [])
                 return reply
             return pool.call_private(request, timeout=limit, seal=private != "network",
                                      with_store=private != "no-store", cancelled=cancelled)
         except QueryTimeout:
-            raise ApiError(
-                503, "query-timeout",
-                f"The request was stopped after the time limit of {limit:g} s (setting "
-                f"{limit_setting}). "
-                "Make it more selective: bind more variables, add LIMIT, avoid unconstrained "
-                "patterns that multiply each other.", limit_seconds=limit) from None
+            raise timeout_error(limit, limit_setting) from None
         except MemoryLimitExceeded as exc:
             raise ApiError(
                 503, "memory-limit",
@@ -113,8 +108,7 @@ class Backend:
                 "group or join fewer rows: add LIMIT, bind more variables, avoid ORDER BY over "
                 "large results.", limit_mb=exc.limit // 2**20) from None
         except ClientGone:
-            raise ApiError(499, "client-closed-request",
-                           "The client closed the connection; the request was stopped.") from None
+            raise client_gone_error() from None
         except PoolBusy:
             raise ApiError(
                 503, "busy",
@@ -129,6 +123,23 @@ class Backend:
                 500, "worker-crashed",
                 "The process running this request died (it was logged, and replaced). "
                 "If it happens again with the same query, please report it.") from None
+
+    @staticmethod
+    def _call_remote(pool: QueryPool, request: QueryRequest, limit: float,
+                     cancelled: Callable[[], bool] | None, endpoints: list[str]) -> Reply:
+        """An allowlisted SERVICE query, on a worker of its own.  Oxigraph's SERVICE client
+        waits for the remote without a limit of its own: the time limit stops it, and the
+        client learns which remote it was waiting for."""
+        try:
+            return pool.call_private(request, timeout=limit, seal=False, cancelled=cancelled)
+        except QueryTimeout:
+            named = ", ".join(f"<{e}>" for e in endpoints) or "a remote endpoint"
+            raise ApiError(
+                504, "service-timeout",
+                f"The query calls the remote SPARQL endpoint {named} and was stopped after the time "
+                f"limit of {limit:g} s (setting QUERY_TIMEOUT): the remote did not answer in time, or "
+                "the query as a whole took too long. Ask the remote for less (bind more inside SERVICE, "
+                "add LIMIT), or try again when it answers.", limit_seconds=limit, endpoints=endpoints) from None
 
     # -- cached statistics ---------------------------------------------------------------
 
@@ -172,6 +183,19 @@ class Backend:
         return self.pool().call(PingRequest(), timeout=min(5.0, self.timeout), queue_timeout=0.0)
 
 
+def timeout_error(limit: float, limit_setting: str = "QUERY_TIMEOUT") -> ApiError:
+    return ApiError(
+        503, "query-timeout",
+        f"The request was stopped after the time limit of {limit:g} s (setting {limit_setting}). "
+        "Make it more selective: bind more variables, add LIMIT, avoid unconstrained "
+        "patterns that multiply each other.", limit_seconds=limit)
+
+
+def client_gone_error() -> ApiError:
+    return ApiError(499, "client-closed-request",
+                    "The client closed the connection; the request was stopped.")
+
+
 def worker_error(details: dict[str, Any], *, updates_enabled: bool = False) -> ApiError:
     """The ApiError for an error a worker reported."""
     code = details.get("code")
@@ -202,6 +226,8 @@ def worker_error(details: dict[str, Any], *, updates_enabled: bool = False) -> A
                         **extra)
     if code == "query-error":
         return ApiError(400, code, details["message"])
+    if code == "service-error":
+        return ApiError(502, code, details["message"], **extra)
     if code == "query-io-error":
         return ApiError(502, "query-io-error",
                         f"The query could not be completed: {details['message']}")
@@ -215,6 +241,11 @@ def backend() -> Backend:
 
 
 def install(app: Flask, settings: dict[str, Any]) -> Backend:
-    instance = Backend(settings)
+    if settings.get("STORE_URL"):
+        # An external store answers instead of the embedded one (store_backend.py).
+        from archivekg.endpoint.store_backend import StoreBackend
+        instance: Backend = StoreBackend(settings)
+    else:
+        instance = Backend(settings)
     app.extensions[EXTENSION] = instance
     return instance

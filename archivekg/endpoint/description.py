@@ -25,7 +25,8 @@ OWL = "http://www.w3.org/2002/07/owl#"
 ENTAILMENT = "http://www.w3.org/ns/entailment/"
 
 PREFIXES = {"sd": SD, "void": VOID, "dcterms": DCT, "rdf": RDF, "rdfs": RDFS, "xsd": XSD,
-            "foaf": FOAF, "owl": OWL, "formats": "http://www.w3.org/ns/formats/"}
+            "foaf": FOAF, "owl": OWL, "skos": "http://www.w3.org/2004/02/skos/core#",
+            "formats": "http://www.w3.org/ns/formats/"}
 
 Triple = ox.Triple
 
@@ -128,5 +129,25 @@ def void_description(*, void_url: str, root: str, stats: dict[str, Any], setting
             _a(subset, VOID + "Dataset"),
             Triple(subset, _n("http://www.w3.org/ns/sparql-service-description#name"), _n(graph)),
             Triple(subset, _n(VOID + "triples"), _int(count)),
+        ]
+    out += linksets(dataset, stats.get("linksets", ()))
+    return out
+
+
+def linksets(dataset: ox.NamedNode, found) -> list[Triple]:
+    """One void:Linkset per link predicate and target namespace (owl:sameAs to Wikidata,
+    skos:closeMatch to another archivekg, ...), each a subset of the dataset."""
+    out: list[Triple] = []
+    for index, item in enumerate(found):
+        linkset, target = ox.BlankNode(f"linkset{index}"), ox.BlankNode(f"target{index}")
+        out += [
+            Triple(dataset, _n(VOID + "subset"), linkset),
+            _a(linkset, VOID + "Linkset"),
+            Triple(linkset, _n(VOID + "linkPredicate"), _n(item["predicate"])),
+            Triple(linkset, _n(VOID + "subjectsTarget"), dataset),
+            Triple(linkset, _n(VOID + "objectsTarget"), target),
+            Triple(linkset, _n(VOID + "triples"), _int(item["triples"])),
+            _a(target, VOID + "Dataset"),
+            Triple(target, _n(VOID + "uriSpace"), ox.Literal(item["target"])),
         ]
     return out

@@ -31,10 +31,38 @@ class Targets:
     loads: list[str] = field(default_factory=list)
 
 
+def _read_service_without_rescan(parser) -> None:
+    """rdflib (7.6) builds each SERVICE pattern it reads by searching the whole query text
+    again for the pattern's source; when a prefixed name comes before SERVICE that search finds
+    nothing and fails (IndexError), so any federated query written with prefixes could not be
+    read and was refused.  The source text is only for rdflib's own evaluation, which is never
+    run here: build the pattern from what was parsed, as rdflib does for every other one."""
+    from rdflib.plugins.sparql.parserutils import CompValue, ParamValue
+
+    pattern = parser.ServiceGraphPattern
+    if getattr(pattern, "_archivekg_without_rescan", False):
+        return
+
+    def post_parse(instring, loc, tokens):
+        value = CompValue(pattern.name)
+        for token in tokens:
+            if isinstance(token, ParamValue):
+                if token.isList:
+                    value.setdefault(token.name, []).append(token.tokenList)
+                else:
+                    value[token.name] = token.tokenList
+        return value
+
+    pattern.postParse = post_parse
+    pattern._archivekg_without_rescan = True
+
+
 def targets(text: str, *, update: bool) -> Targets:
     from rdflib.plugins.sparql import algebra, parser
     from rdflib.plugins.sparql.parserutils import CompValue
     from rdflib.term import URIRef, Variable
+
+    _read_service_without_rescan(parser)
 
     try:
         if update:

@@ -30,6 +30,11 @@ POST_TYPES = [QUERY_BODY, FORM, UPDATE_BODY]
 DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
 UPDATE_DATASET_PARAMS = ("using-graph-uri", "using-named-graph-uri")
 
+#: ``app.extensions[HTML_PAGE]``: a view the site layer installs, answering a browser that asks
+#: /sparql for HTML with a page (the query form and what the endpoint offers) instead of the
+#: service description as a file.  Clients that do not put HTML first keep the description.
+HTML_PAGE = "archivekg.sparql_page"
+
 TRUNCATED_HEADER = "X-ArchiveKG-Truncated"
 LIMIT_HEADER = "X-ArchiveKG-Result-Limit"
 COUNT_HEADER = "X-ArchiveKG-Result-Count"
@@ -294,8 +299,25 @@ def _update(params: Params):
 
 # -- service description -------------------------------------------------------------------
 
+class _Html:
+    name = "html"
+    media_types = ("text/html", "application/xhtml+xml")
+
+
+#: The description's formats, then a page: HTML wins only where the client ranks it above them.
+_DESCRIPTION_OFFERS = (*formats.GRAPHS, _Html())
+
+
 def _service_description(params: Params):
     requested = format_values(params)
+    page = current_app.extensions.get(HTML_PAGE)
+    if page is not None:
+        wants_page = requested == ["html"] if requested else \
+            isinstance(choose(request.headers.get("Accept"), _DESCRIPTION_OFFERS), _Html)
+        if wants_page:
+            response = page()
+            response.vary.add("Accept")
+            return response
     fmt = negotiate_format(formats.GRAPHS, requested, request.headers.get("Accept"))
     if fmt is None:
         raise not_acceptable(formats.GRAPHS, requested)

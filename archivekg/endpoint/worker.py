@@ -15,7 +15,6 @@ its time limit, never the serving process its responsiveness.
 from __future__ import annotations
 
 import gc
-import json
 import os
 import pickle
 import re
@@ -32,6 +31,7 @@ import pyoxigraph as ox
 from archivekg import rdfformats
 from archivekg.endpoint.channel import Channel
 from archivekg.endpoint.query_text import QueryInfo, inspect
+from archivekg.release.statistics import compute_statistics
 
 RESULT_FORMATS = {fmt.name: fmt.oxigraph for fmt in rdfformats.RESULTS}
 GRAPH_FORMATS = {fmt.name: fmt.oxigraph for fmt in rdfformats.GRAPHS}
@@ -233,7 +233,7 @@ def check_query(info: QueryInfo, request: QueryRequest) -> Reply | None:
     if info.form in ("CONSTRUCT", "DESCRIBE") and request.graph_format is None:
         return _not_acceptable("graph", info)
     if info.services and not request.network:
-        return failure("needs-network")
+        return failure("needs-network", endpoints=list(info.services))
     return None
 
 
@@ -288,8 +288,23 @@ def run_query(store: ox.Store, request: QueryRequest) -> Reply:
         reply = _network_agrees(request.query, info, update=False)
     if reply is None:
         reply = handle_errors(_execute, store, request, info)
+        if request.network and reply.code in ("query-error", "query-io-error"):
+            reply = _remote_failure(info.services, reply.meta.get("message", ""))
     reply.meta.setdefault("form", info.form)
     return reply
+
+
+def _remote_failure(endpoints: list[str | None], message: str) -> Reply:
+    """A query that calls remote endpoints failed while it ran: in all but contrived cases
+    it is the remote that did (refused the connection, answered an HTTP error or something
+    that is not a SPARQL result), and the client must learn which one."""
+    named = ", ".join(f"<{e}>" for e in dict.fromkeys(endpoints) if e)
+    which = f"The remote SPARQL endpoint {named}" if len(set(endpoints)) == 1 else \
+        f"One of the remote SPARQL endpoints {named}"
+    detail = message.removeprefix("The query failed: ")
+    return failure("service-error", f"{which} failed, so the query could not be answered: {detail}. "
+                   "Write SERVICE SILENT to get the rest of the answer when the remote fails.",
+                   endpoints=[e for e in dict.fromkeys(endpoints) if e])
 
 
 def _execute(store: ox.Store, request: QueryRequest, info: QueryInfo) -> Reply:
@@ -383,45 +398,10 @@ def _dry_run(store: ox.Store, update: str) -> Reply:
 
 # -- descriptions and health ----------------------------------------------------------------
 
-def _count(store: ox.Store, query: str, **options) -> int:
-    for solution in store.query(query, **options):
-        return int(solution[0].value)
-    return 0
-
-
 def statistics(store: ox.Store, request: StatsRequest) -> Reply:
     """Counts for the service description and VoID, computed once per loaded store."""
-    union = {"use_default_graph_as_union": True}
-    graphs = {}
-    for solution in store.query(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"):
-        if isinstance(solution["g"], ox.NamedNode):
-            graphs[solution["g"].value] = int(solution["n"].value)
-    base = request.base_iri or ""
-    # JSON string syntax is valid SPARQL string syntax (same escapes).
-    examples = [s["s"].value for s in store.query(
-        f"SELECT DISTINCT ?s WHERE {{ ?s a ?c FILTER(isIRI(?s) && STRSTARTS(STR(?s), {json.dumps(base)})) }} "
-        "ORDER BY ?s LIMIT 3", **union)]
-    if not examples:
-        examples = [s["s"].value for s in store.query(
-            "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) } ORDER BY ?s LIMIT 3", **union)]
-    stats = {
-        "quads": len(store),
-        "default_graph_triples": _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
-        "union_triples": _count(
-            store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }", **union),
-        "entities": _count(
-            store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s)) }", **union),
-        "classes": _count(store, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }", **union),
-        "properties": _count(store, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }", **union),
-        "distinct_subjects": _count(
-            store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }", **union),
-        "distinct_objects": _count(
-            store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }", **union),
-        "graphs": graphs,
-        "examples": examples,
-    }
-    return Reply(True, stats)
+    return Reply(True, compute_statistics(store, request.base_iri or ""))
+
 
 
 def ping(store: ox.Store, request: PingRequest) -> Reply:

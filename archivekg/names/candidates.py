@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .forms import NameForm
-
 #: A candidate that scores at least this is a form of the entity's name (exact, transliterated,
 #: reordered, initials, document number, Korean syllable key); below it, only similar.
 STRONG_MATCH = 0.8
@@ -60,10 +58,13 @@ class Candidate:
         return f"{self.kind.value} match with “{self.name}” ({self.detail})"
 
 
-@dataclass(frozen=True)
-class IndexedName:
+class IndexedName(NamedTuple):
+    """What a query needs of an indexed name once the index is built (the rest of its
+    ``NameForm`` went into the index's tables): small, so that a saved index loads fast."""
     entity: int             # position of its entry
-    form: NameForm
+    text: str               # as the index was given it
+    lang: str | None
+    latin: str              # NameForm.latin
 
 
 class Best:
@@ -88,12 +89,12 @@ class Best:
         """The best ``limit`` entities: by score, then weight, (then shorter name), then id."""
         def order(item):
             entity, (score, number, _, _) = item
-            length = len(self.names[number].form.latin) if shorter_first else 0
+            length = len(self.names[number].latin) if shorter_first else 0
             return (-score, -self.entities[entity].weight, length, self.entities[entity].entity_id)
 
         candidates = []
         for entity, (score, number, kind, detail) in sorted(self.best.items(), key=order)[:limit]:
-            entry, form = self.entities[entity], self.names[number].form
-            candidates.append(Candidate(entry.entity_id, entry.type, score, kind, form.text, form.lang,
+            entry, name = self.entities[entity], self.names[number]
+            candidates.append(Candidate(entry.entity_id, entry.type, score, kind, name.text, name.lang,
                                         entry.weight, detail))
         return candidates

@@ -29,6 +29,46 @@ class PrefixTable:
         self.refs = [(tier, number) for _, tier, number in completions]
         self.ranked = self._rank_busy_prefixes(entities, names)
 
+    def reranked(self, entities: Sequence[Entry], names: Sequence[IndexedName],
+                 changed: set[int]) -> PrefixTable:
+        """This table for new weights of the entities at positions ``changed``: only the busy
+        prefixes of their keys are ranked again, as the whole table would rank them."""
+        table = object.__new__(PrefixTable)
+        table.keys, table.refs, table.ranked = self.keys, self.refs, dict(self.ranked)
+        prefixes = {key[:length] for key, (_, number) in zip(self.keys, self.refs, strict=True)
+                    if names[number].entity in changed for length in range(1, len(key) + 1)}
+        for prefix in prefixes & self.ranked.keys():
+            table.ranked[prefix] = table._rank_prefix(prefix, entities, names)
+        return table
+
+    def _rank_prefix(self, prefix: str, entities, names) -> tuple[list[tuple[int, int]], bool]:
+        """One busy prefix's ranking, as ``_rank_busy_prefixes`` makes it for all of them."""
+        start = bisect.bisect_left(self.keys, prefix)
+        stop = bisect.bisect_left(self.keys, prefix + "\uffff", lo=start)
+
+        def rank(position):
+            tier, number = self.refs[position]
+            name = names[number]
+            entry = entities[name.entity]
+            return (tier, -entry.weight, len(name.latin), entry.entity_id, number)
+
+        kept: list[tuple[int, int]] = []
+        seen: set[tuple[int, int]] = set()
+        per_tier = [0, 0, 0]
+        truncated = False
+        for position in sorted(range(start, stop), key=rank):
+            tier, number = self.refs[position]
+            entity = names[number].entity
+            if (entity, tier) in seen:
+                continue
+            if per_tier[tier] == RANKED_AHEAD:
+                truncated = True
+                continue
+            seen.add((entity, tier))
+            per_tier[tier] += 1
+            kept.append((tier, number))
+        return kept, truncated
+
     def _rank_busy_prefixes(self, entities, names) -> dict[str, tuple[list[tuple[int, int]], bool]]:
         """For each busy prefix, its first ``RANKED_AHEAD`` entities per tier in the order
         ``complete`` ranks them, and whether more were left out."""
@@ -40,7 +80,7 @@ class PrefixTable:
         for tier, number in self.refs:
             name = names[number]
             entry = entities[name.entity]
-            rank.append((tier, -entry.weight, len(name.form.latin), entry.entity_id, number))
+            rank.append((tier, -entry.weight, len(name.latin), entry.entity_id, number))
         kept: dict[str, list[tuple[int, int]]] = {p: [] for p, count in counts.items() if count > BUSY_PREFIX}
         seen: dict[str, set[tuple[int, int]]] = {prefix: set() for prefix in kept}
         per_tier: dict[str, list[int]] = {prefix: [0, 0, 0] for prefix in kept}

@@ -30,8 +30,9 @@ from __future__ import annotations
 
 import bisect
 import math
+import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from rapidfuzz import fuzz, process
 
@@ -54,6 +55,7 @@ class NameIndex:
     def __init__(self, entries: Iterable[Entry | tuple]):
         self._entities: list[Entry] = []
         self._names: list[IndexedName] = []
+        forms: list[NameForm] = []
         seen: dict[str, int] = {}
         for position, raw in enumerate(entries):
             entry = _checked_entry(raw, position)
@@ -66,15 +68,49 @@ class NameIndex:
                 if not form.latin:
                     raise ValueError(f"entry {position} ({entry.entity_id}): the name {text!r} has "
                                      "no letter or digit to match once titles and punctuation are removed")
-                self._names.append(IndexedName(len(self._entities), form))
+                self._names.append(IndexedName(len(self._entities), text, lang, form.latin))
+                forms.append(form)
             self._entities.append(entry)
-        self._build()
+        self._build(forms)
 
     def __len__(self) -> int:
         return len(self._entities)
 
+    @property
+    def entries(self) -> list[Entry]:
+        """The entries the index was built from, in their order."""
+        return list(self._entities)
+
+    def reweighted(self, weights: Mapping[str, float]) -> NameIndex:
+        """The same names with other weights (entity id → weight; entities not named keep
+        theirs): what a rebuild needs when documents changed how much the corpus says about
+        an entity, without recomputing any name's forms.  Equal to a fresh index of the
+        reweighted entries."""
+        entities, changed = [], set()
+        for position, entry in enumerate(self._entities):
+            if entry.entity_id in weights and weights[entry.entity_id] != entry.weight:
+                entry = _checked_entry(entry._replace(weight=weights[entry.entity_id]), position)
+                changed.add(position)
+            entities.append(entry)
+        copy = object.__new__(NameIndex)
+        copy.__dict__.update(self.__dict__)
+        copy._entities = entities
+        copy._prefixes = self._prefixes.reranked(entities, self._names, changed)
+        return copy
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the index to ``path`` (see storage.py): ``NameIndex.load`` reads it back in a
+        fraction of the time building takes."""
+        from .storage import save
+        save(self, path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> NameIndex:
+        from .storage import load
+        return load(path)
+
     # ------------------------------------------------------------------ building
-    def _build(self) -> None:
+    def _build(self, forms: list[NameForm]) -> None:
         self._exact: dict[str, list[int]] = defaultdict(list)
         self._latin: dict[str, list[int]] = defaultdict(list)
         self._rotated: dict[str, list[int]] = defaultdict(list)
@@ -89,8 +125,7 @@ class NameIndex:
         self._numbers: dict[str, list[int]] = defaultdict(list)
         fuzzy_choices: dict[str, list[int]] = defaultdict(list)
         completions: list[tuple[str, int, int]] = []
-        for number, name in enumerate(self._names):
-            form = name.form
+        for number, form in enumerate(forms):
             self._exact[form.key].append(number)
             self._latin[form.latin].append(number)
             fuzzy_choices[form.latin].append(number)
@@ -145,7 +180,7 @@ class NameIndex:
         self._match_initials(query_form, found)
         for key in query_form.phonetic:
             for number, rotated in self._phonetic.get(key, ()):
-                similarity = fuzz.ratio(query_form.latin, self._names[number].form.latin) / 100
+                similarity = fuzz.ratio(query_form.latin, self._names[number].latin) / 100
                 order = ", words reordered" if rotated else ""
                 found.offer(number, MatchKind.PHONETIC, f"Korean syllable key {key}{order}",
                             score=0.8 + 0.12 * similarity)
@@ -190,7 +225,7 @@ class NameIndex:
                     if length > shared[number].get(word, (0, ""))[0]:
                         shared[number][word] = (length, other)
         for number, overlaps in shared.items():
-            latin = self._names[number].form.latin
+            latin = self._names[number].latin
             coverage = sum(length for length, _ in overlaps.values()) / max(len(query_form.latin), len(latin))
             words = sorted({other for _, other in overlaps.values()})
             found.offer(number, MatchKind.PARTIAL, "shares " + ", ".join(f"“{w}”" for w in words),

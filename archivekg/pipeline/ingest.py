@@ -24,6 +24,7 @@ import edtf
 import jsonschema
 
 from archivekg import namespaces
+from archivekg.datalayout import is_curation_file
 from archivekg.errors import (
     DuplicateIdError,
     MalformedValueError,
@@ -37,6 +38,9 @@ from archivekg.pipeline.vocabulary import EDTF, XSD, Vocabulary
 from archivekg.pipeline.yamlload import LineDict, LineList, line_at, load_yaml
 
 RAW = namespaces.RAW
+# A BCP 47 language tag as the data write them: a language, then subtags (script, region).
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+CERTAINTIES = ("certain", "probable", "uncertain")
 # Keys of the data formats themselves (data/README.md), handled here rather than mapped.
 RECORD_FORMAT_KEYS = {"text", "segments", "evidence"}
 NODE_KEYWORDS = {"id", "type"}
@@ -113,7 +117,8 @@ class Ingest:
             doc = self._read_record(path, ids)
             found[doc.doc_id] = doc
         for path in annotations:
-            self._read_annotations(path, ids, found)
+            if not is_curation_file("annotations", path.name):
+                self._read_annotations(path, ids, found)
 
         corpus = Corpus(found, sources, ids)
         for source in sources:
@@ -227,6 +232,9 @@ class Ingest:
             raise SourceError(f"{key!r} is an object property in the ontology but the context "
                               f"maps it as a literal (add \"@type\": \"@id\" to its term)",
                               file=self.vocabulary.context_path.name, term=key)
+        if term.kind == "language-map":
+            self._check_language_map(key, value, line, source)
+            return
         values = value if isinstance(value, list) else [value]
         for index, item in enumerate(values):
             item_line = value.line_of(index) if isinstance(value, LineList) else line
@@ -254,6 +262,22 @@ class Ingest:
                                               term=key)
             else:
                 self._check_literal(term, item, source, item_line)
+
+    @staticmethod
+    def _check_language_map(key: str, value, line: int, source: SourceFile) -> None:
+        """``{ko: 김일성}``: each text under the language tag it is written in."""
+        if not isinstance(value, dict) or not value:
+            raise MalformedValueError(f"{key!r} takes texts keyed by their language tag, e.g. "
+                                      f"{{ru: ...}}, not {value!r}", file=source.display,
+                                      line=line, term=key)
+        for tag, text in value.items():
+            if not isinstance(tag, str) or not LANGUAGE_TAG.fullmatch(tag):
+                raise MalformedValueError(f"{tag!r} is not a language tag (BCP 47, e.g. 'ru', "
+                                          f"'ko', 'ko-Latn')", file=source.display, line=line,
+                                          term=key)
+            if not isinstance(text, str) or not text.strip():
+                raise MalformedValueError(f"{key!r}: the {tag!r} text is empty or not text",
+                                          file=source.display, line=line, term=key)
 
     def _vocab_value(self, item: str) -> str:
         definition = self.vocabulary.context_document["@context"].get(item)
@@ -445,6 +469,8 @@ class Ingest:
         return node
 
     def _value(self, term, value, parent: dict, key: str, index):
+        if term.kind == "language-map":
+            return dict(value)      # a JSON-LD language map: the processor tags each text
         if isinstance(value, dict):
             if "id" not in value:  # a single nested object is named after its parent and key
                 value = LineDict({"id": f"{parent['id']}-{key}", **value})

@@ -38,6 +38,7 @@ def map_parts(ingest: Ingest, corpus: Corpus, mappings: Path, documents: Iterabl
     wanted = []
     if registries:
         store.load(json.dumps(ingest.registry_jsonld(corpus)).encode("utf-8"), format=ox.RdfFormat.JSON_LD)
+        run_rules(store, mappings / "rules" / "registry")
         wanted.append(namespaces.graph_iri(base, namespaces.ENTITIES))
     for doc_id in sorted(documents):
         payload = json.dumps(ingest.document_jsonld(corpus.documents[doc_id]))

@@ -37,7 +37,8 @@ _PROPERTIES = {OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "Annotati
 class Term:
     name: str
     iri: str
-    kind: str            # "ref" (links to a thing), "vocab" (an ontology concept), "literal"
+    kind: str            # "ref" (links to a thing), "vocab" (an ontology concept), "literal",
+                         # "language-map" (texts keyed by their BCP 47 language tag)
     datatype: str | None  # for typed literals
 
 
@@ -61,6 +62,8 @@ class Vocabulary:
                 continue
             datatype = definition.get("@type")
             kind = {"@id": "ref", "@vocab": "vocab"}.get(datatype, "literal")
+            if definition.get("@container") == "@language":
+                kind = "language-map"
             self.terms[name] = Term(name, self.expand(definition.get("@id", name)), kind,
                                     self.expand(datatype) if kind == "literal" and datatype else None)
         self.declared: dict[str, set[str]] = {}

@@ -14,6 +14,7 @@ or, without a previous release, bulk-loaded from the N-Quads dump in a thread.
 from __future__ import annotations
 
 import hashlib
+import json
 import mmap
 import queue
 import threading
@@ -23,8 +24,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from archivekg.pipeline.entailment import as_quads
-from archivekg.release.blocks import DUMPS, FORMATS, NQUADS, NQUADS_GZ, Dump, render
+from archivekg.release.blocks import DUMPS, FORMATS, NQUADS, NQUADS_GZ, TRIG, Dump, graph_key, render
 from archivekg.release.blocks import openings as make_openings
+from archivekg.release.dumps import INDEX
 from archivekg.release.state import BlockSpan, GraphLayout
 
 
@@ -94,9 +96,10 @@ class _Output(threading.Thread):
                 source.close()
 
 
-def write_dumps(folder: Path, graphs: list[Graph], previous: Path | None, prefixes: dict[str, str]) -> Written:
+def write_dumps(folder: Path, graphs: list[Graph], previous: Path | None, prefixes: dict[str, str],
+                context: dict) -> Written:
     """Write every dump of ``graphs`` (in order) into ``folder``; kept blocks come from the
-    dumps of the ``previous`` release folder."""
+    dumps of the ``previous`` release folder.  ``context``: the JSON-LD dump's."""
     outputs = {name: _Output(FORMATS[name], folder / name, previous / name if previous else None)
                for name in DUMPS}
     for output in outputs.values():
@@ -104,11 +107,11 @@ def write_dumps(folder: Path, graphs: list[Graph], previous: Path | None, prefix
     openings: dict[str, dict[str, bytes]] = {}
     try:
         for name, output in outputs.items():
-            output.pieces.put(("bytes", FORMATS[name].header(prefixes), []))
+            output.pieces.put(("bytes", FORMATS[name].header(prefixes, context), []))
         pending: dict[str, list] = {name: [] for name in DUMPS}     # a run of kept blocks
         number, last = 0, None
         for index, graph in enumerate(graphs):
-            rendered = [render(graph.graph, block.blob, prefixes) if block.blob is not None else None
+            rendered = [render(graph.graph, block.blob, prefixes, context) if block.blob is not None else None
                         for block in graph.blocks]
             opening = graph.openings or make_openings(graph.graph, prefixes)
             openings[graph.graph] = opening
@@ -157,6 +160,29 @@ def write_dumps(folder: Path, graphs: list[Graph], previous: Path | None, prefix
         layout.append(GraphLayout(graph.graph, openings[graph.graph], spans))
     return Written(layout, {name: {"bytes": output.size, "sha256": output.sha256.hexdigest()}
                             for name, output in outputs.items()})
+
+
+def graph_ranges(layout: list[GraphLayout]) -> dict[str, tuple[int, int]]:
+    """Where each graph's lines start and end in the N-Quads dump (which has no wrappers)."""
+    return {graph.graph: (graph.blocks[0].spans[NQUADS][0], graph.blocks[-1].spans[NQUADS][1])
+            for graph in layout if graph.blocks}
+
+
+def write_store_release(writer, store: ox.Store, prefixes: dict[str, str], context: dict) -> None:
+    """Every named graph of ``store`` into the release ``writer`` writes, dumps and on-disk
+    store, as a full build writes them (a graph is one block): for releases made of given
+    graphs rather than of data/ (tests of publishing)."""
+    graphs, counts = [], {}
+    for node in sorted(store.named_graphs(), key=lambda g: graph_key(g.value)):
+        lines = sorted(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node).splitlines(keepends=True))
+        if lines:
+            graphs.append(Graph(node.value, [Block(None, len(lines), blob=b"".join(lines))]))
+            counts[node.value] = len(lines)
+    written = write_dumps(writer.folder, graphs, None, prefixes, context)
+    (writer.folder / INDEX).write_text(json.dumps(written.dumps, indent=2) + "\n", encoding="utf-8")
+    writer.graphs, writer.ranges = counts, graph_ranges(written.layout)
+    writer.dumps = {name: {"bytes": written.dumps[name]["bytes"]} for name in (NQUADS, TRIG)}
+    StoreLoader(writer.folder).wait()
 
 
 def _flush(output: _Output, run: list) -> None:

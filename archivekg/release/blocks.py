@@ -3,7 +3,8 @@
 Every dump the download page offers is written by the build: N-Quads (``dataset.nq``, sorted
 by graph, then subject, predicate and object, byte for byte the same for the same data), TriG,
 N-Quads compressed with gzip, Turtle (the union of the graphs: a triple two graphs hold
-appears twice, which a Turtle reader reads as one) and JSON-LD (a list of graph objects).
+appears twice, which a Turtle reader reads as one) and JSON-LD (compacted with our context,
+one object per named graph holding its node objects: archivekg/jsonld.py).
 
 Each dump is a header, then for each graph (in the order of the N-Quads) an opening, its
 blocks' bodies and a closing, then a footer.  A block is a run of one graph's sorted
@@ -18,11 +19,13 @@ members concatenate into one valid ``.gz`` file.
 from __future__ import annotations
 
 import hashlib
+import json
 import zlib
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from archivekg import jsonld
 from archivekg.pipeline.entailment import as_quads
 
 NQUADS, TRIG, NQUADS_GZ, TURTLE, JSONLD = "dataset.nq", "dataset.trig", "dataset.nq.gz", "dataset.ttl", "dataset.jsonld"
@@ -39,10 +42,12 @@ class Dump:
     between: bytes = b""            # between two graphs
     footer: bytes = b""
 
-    def header(self, prefixes: dict[str, str]) -> bytes:
+    def header(self, prefixes: dict[str, str], context: dict) -> bytes:
         if self.name in (TRIG, TURTLE):
             return prefix_lines(prefixes)
-        return b"[" if self.name == JSONLD else b""
+        if self.name == JSONLD:       # the context inline: a dump is read offline
+            return ('{"@context": ' + json.dumps(context, ensure_ascii=False) + ',\n "@graph": [').encode()
+        return b""
 
     def finish(self, body: bytes) -> bytes:
         """What is written of a rendered body: a gzip member of the N-Quads for the .gz dump
@@ -53,15 +58,17 @@ class Dump:
         return packer.compress(body) + packer.flush()
 
 
-def render(graph: str, triples: bytes, prefixes: dict[str, str]) -> dict[str, bytes]:
+def render(graph: str, triples: bytes, prefixes: dict[str, str], context: dict) -> dict[str, bytes]:
     """A block's body in every dump (the gzip member is made by ``Dump.finish``), from its
     sorted N-Triples, parsed once.  TriG's body is Turtle's, indented inside its graph: what
-    Oxigraph writes (a test compares the two on the shipped corpus)."""
+    Oxigraph writes (a test compares the two on the shipped corpus).  JSON-LD's is the block's
+    node objects, compacted with ``context`` and sorted by their ids (archivekg/jsonld.py)."""
     parsed = list(ox.parse(triples, format=ox.RdfFormat.N_TRIPLES))
     turtle = _after_prefixes(ox.serialize(parsed, None, ox.RdfFormat.TURTLE, prefixes=prefixes))
-    jsonld = ox.serialize(parsed, None, ox.RdfFormat.JSON_LD)
+    nodes = jsonld.node_objects(triples.decode("utf-8").splitlines(keepends=True), context)
     quads = as_quads(triples, graph)
-    return {NQUADS: quads, NQUADS_GZ: quads, TURTLE: turtle, JSONLD: jsonld[1:-1],
+    return {NQUADS: quads, NQUADS_GZ: quads, TURTLE: turtle,
+            JSONLD: ", ".join(json.dumps(node, ensure_ascii=False) for node in nodes).encode("utf-8"),
             TRIG: b"\t" + turtle[:-1].replace(b"\n", b"\n\t") + b"\n"}
 
 
@@ -69,10 +76,9 @@ def openings(graph: str, prefixes: dict[str, str]) -> dict[str, bytes]:
     """How each dump opens a graph (TriG may write its name with a prefix)."""
     quad = [ox.Quad(ox.NamedNode("urn:x"), ox.NamedNode("urn:x"), ox.NamedNode("urn:x"), ox.NamedNode(graph))]
     trig = _after_prefixes(ox.serialize(quad, None, ox.RdfFormat.TRIG, prefixes=prefixes))
-    jsonld = ox.serialize(quad, None, ox.RdfFormat.JSON_LD)
     found = {name: b"" for name in DUMPS}
     found[TRIG] = trig[:trig.index(b"\n") + 1]
-    found[JSONLD] = jsonld[1:jsonld.index(b'"@graph":[') + len(b'"@graph":[')]
+    found[JSONLD] = ('\n  {"@id": ' + json.dumps(graph, ensure_ascii=False) + ', "@graph": [').encode("utf-8")
     return found
 
 
@@ -81,7 +87,7 @@ FORMATS = {
     TRIG: Dump(TRIG, close=b"}\n"),
     NQUADS_GZ: Dump(NQUADS_GZ),
     TURTLE: Dump(TURTLE),
-    JSONLD: Dump(JSONLD, separator=b",", close=b"]}", between=b",", footer=b"]"),
+    JSONLD: Dump(JSONLD, separator=b", ", close=b"]}", between=b",", footer=b"\n]}\n"),
 }
 
 

@@ -31,12 +31,14 @@ def inferred_change(*, entailed: dict[str, bytes], entailed_before: dict[str, by
                     graphs: dict[str, bytes], graphs_before: dict[str, bytes],
                     union: bytes, union_before: bytes, shared: dict[bytes, int],
                     previous: ox.Store | None = None, inferred_graph: str = "",
-                    not_data: frozenset[str] = frozenset()) -> Inferred:
+                    not_data: frozenset[str] = frozenset(),
+                    also_asserted: frozenset[bytes] = frozenset()) -> Inferred:
     """``entailed``/``entailed_before``: the parts made again (graph -> N-Triples), now and
     before; ``graphs``/``graphs_before``: the changed parts' triples, now and before;
     ``previous``: the previous release's store (None: there is none), whose graph
     ``inferred_graph`` is the previous inferred graph and whose ``not_data`` graphs assert
-    nothing the rule reads."""
+    nothing the rule reads; ``also_asserted``: lines such a graph asserts all the same (the
+    ontology's), which the inferred graph does not repeat."""
     gives_now, gave = Counter(), Counter()
     for blob in entailed.values():
         gives_now.update(lines_of(blob))
@@ -52,7 +54,7 @@ def inferred_change(*, entailed: dict[str, bytes], entailed_before: dict[str, by
 
     in_previous, asserted_elsewhere = _lookups(previous, candidates, inferred_graph,
                                                frozenset(graphs) | not_data)
-    asserted = asserted_now | asserted_elsewhere
+    asserted = asserted_now | asserted_elsewhere | (candidates & also_asserted)
     # A line no part gave before, the previous release did not hold, and the counts do not
     # know: its count is what the parts made now give.  Most lines of a full build are these,
     # taken a set at a time.

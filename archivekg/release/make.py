@@ -27,16 +27,18 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from archivekg.jsonld import load_context
 from archivekg.namespaces import INFERRED, LICENSE, ONTOLOGY, PREFIXES, graph_iri
 from archivekg.pipeline import reasoning, rules
 from archivekg.pipeline.entailment import Entailer, as_quads, blob_of, lines_of
 from archivekg.pipeline.ingest import Ingest
 from archivekg.release import parts as parts_module
 from archivekg.release import state as states
-from archivekg.release.assemble import Block, Graph, StoreLoader, patch_store, write_dumps
+from archivekg.release.assemble import Block, Graph, StoreLoader, graph_ranges, patch_store, write_dumps
 from archivekg.release.blocks import NQUADS, TRIG, cut, graph_key, starts_block, subject_of
 from archivekg.release.dumps import INDEX
 from archivekg.release.inferred import inferred_change
+from archivekg.release.search import write_search_index
 from archivekg.release.store import RELEASES, current_release, remove_if_unused, switch_current
 from archivekg.release.writer import ReleaseWriter
 
@@ -111,19 +113,23 @@ def build(settings: dict, *, echo: Callable[[str], None] | None = None,
         union = entailer.close_union(blob_of({line for part in made.parts.values()
                                                for line in lines_of(part.projection)})) \
             if projection_moved else state.union
+    ontology_iri = graph_iri(base, ONTOLOGY)
+    ontology_blob = _ontology(ontology, ontology_iri)
     with progress.step("the inferred graph"):
+        # An entailment the ontology states as written is not repeated in the inferred graph:
+        # no triple is stated in two graphs (docs/graph-model.md, "Each triple once").
         inferred = inferred_change(
             entailed=made.entailed, entailed_before=made.entailed_before, graphs=made.graphs,
             graphs_before=made.before, union=union, union_before=state.union if state else b"",
             shared=state.shared if state else {}, previous=previous_store, inferred_graph=inferred_iri,
-            not_data=frozenset({graph_iri(base, ONTOLOGY)}))
+            not_data=frozenset({ontology_iri}), also_asserted=frozenset(lines_of(ontology_blob)))
 
     report, loader, store = None, None, None
     writer = ReleaseWriter(build_dir)
     try:
         with progress.step("write the dumps"):
-            graphs, counts = _plan(state, made, inferred, base, ontology, previous)
-            written = write_dumps(writer.folder, graphs, previous, PREFIXES)
+            graphs, counts = _plan(state, made, inferred, base, ontology_blob, previous)
+            written = write_dumps(writer.folder, graphs, previous, PREFIXES, load_context(mappings))
             (writer.folder / INDEX).write_text(json.dumps(written.dumps, indent=2) + "\n", encoding="utf-8")
             del graphs
             made.entailed = made.entailed_before = None      # what is left needs memory less than validation
@@ -141,11 +147,19 @@ def build(settings: dict, *, echo: Callable[[str], None] | None = None,
                 report = _validate(settings, state, previous, made, inferred, store, writer.folder,
                                    change, counts)
                 report.raise_for_violations()
-        with progress.step("write the on-disk store (rest)"):
-            if loader is not None:
+        if loader is not None:
+            with progress.step("write the on-disk store (rest)"):
                 loader.wait()
-            del store
-            writer.graphs = counts
+            store = ox.Store(str(writer.folder / "store"))
+        # The index of the previous release, with the hits of the changed documents made again,
+        # unless the registries changed too (every document's hits name their entities).
+        partly = previous is not None and not change.everything and not change.registries
+        with progress.step("search index (changed documents)" if partly else "search index"):
+            write_search_index(store, writer.folder, settings, previous=previous if partly else None,
+                               changed_graphs=set(made.graphs) if partly else None)
+        del store
+        with progress.step("write the manifest"):
+            writer.graphs, writer.ranges = counts, graph_ranges(written.layout)
             writer.dumps = {name: {"bytes": written.dumps[name]["bytes"]} for name in (NQUADS, TRIG)}
             release = writer.finish(base, LICENSE)
     except BaseException:
@@ -179,7 +193,7 @@ def _reading(change: states.Change) -> str:
 
 
 # ---------------------------------------------------------------------- the release's blocks
-def _plan(state, made, inferred, base: str, ontology: list[Path], previous: Path | None):
+def _plan(state, made, inferred, base: str, ontology_blob: bytes, previous: Path | None):
     """The graphs of the new release in the dumps' order, each with its blocks, and their sizes."""
     layout = {graph.graph: graph for graph in state.layout} if state is not None else {}
     order, number = {}, 0
@@ -204,8 +218,7 @@ def _plan(state, made, inferred, base: str, ontology: list[Path], previous: Path
     if ontology_iri in layout:
         graphs.append(kept(ontology_iri))
     else:
-        blob = _ontology(ontology, ontology_iri)
-        graphs.append(Graph(ontology_iri, [Block(None, blob.count(b"\n"), blob=blob)]))
+        graphs.append(Graph(ontology_iri, [Block(None, ontology_blob.count(b"\n"), blob=ontology_blob)]))
     counts[ontology_iri] = sum(block.triples for block in graphs[-1].blocks)
     inferred_iri = graph_iri(base, INFERRED)
     blocks = _inferred_blocks(layout.get(inferred_iri), previous, inferred_iri, inferred, order)

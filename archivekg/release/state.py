@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archivekg import __version__
+from archivekg.datalayout import is_curation_file
 from archivekg.errors import BuildMissing, UnexpectedFileError
 from archivekg.release.store import current_release
 
@@ -91,7 +92,8 @@ def fingerprint(settings: dict) -> str:
 def check_layout(data_dir: Path) -> None:
     """Refuse anything in data/ that the build would not read: a folder where a file belongs
     (an annotation file replaced by a folder once dropped that document's statements without
-    a word), a file of an unknown kind, a missing folder."""
+    a word), a file of an unknown kind, a missing folder.  Proposals and rejections beside the
+    annotations (``<doc-id>.proposals.yaml``, ``<doc-id>.rejected.yaml``) are allowed."""
     display = data_dir.name or str(data_dir)
     if not data_dir.is_dir():
         raise UnexpectedFileError("the data folder does not exist", file=str(data_dir))
@@ -114,6 +116,8 @@ def check_layout(data_dir: Path) -> None:
             if entry.name.startswith("."):
                 continue
             where = f"{display}/{folder}/{entry.name}"
+            if is_curation_file(folder, entry.name) and entry.is_file(follow_symlinks=True):
+                continue
             if not entry.is_file(follow_symlinks=True):
                 raise UnexpectedFileError("is a folder (or a special file), not a file; the build "
                                           f"reads only {' and '.join(extensions)} files here", file=where)
@@ -133,7 +137,7 @@ def scan(data_dir: Path, known: dict[str, tuple] | None = None) -> dict[str, tup
     for folder in DATA_FOLDERS:
         with os.scandir(Path(data_dir) / folder) as entries:
             for entry in entries:
-                if entry.name.startswith("."):
+                if entry.name.startswith(".") or is_curation_file(folder, entry.name):
                     continue
                 path, info = f"{folder}/{entry.name}", entry.stat()
                 before = known.get(path)

@@ -8,6 +8,7 @@ A build is a folder ``BUILD_DIR/releases/<name>/`` holding
   other formats the download page offers (blocks.py),
 - ``downloads.json`` every dump's size and SHA-256,
 - ``manifest.json``  what was built: counts per graph, the N-Quads and TriG sizes, the version.
+- ``search/``        the search index: full text and names (``release/search/``).
 
 All of it is written by the build (assemble.py); nothing writes into a published release.
 

@@ -1,6 +1,7 @@
 """A release folder being written (see store.py): under a temporary name, locked, and renamed
-when complete, with its manifest; or removed, when the build fails.  What goes in it is
-written by assemble.py."""
+when complete, with its manifest and ``graphs.json`` (where each graph's lines are in
+``dataset.nq``: `archivekg publish` sends graphs from there); or removed, when the build
+fails.  What goes in it is written by assemble.py."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from archivekg import __version__
+from archivekg.release.blocks import NQUADS
 from archivekg.release.store import RELEASES, WRITER_LOCK, lock_partial, remove_abandoned_partials
+
+RANGES = "graphs.json"
 
 
 class ReleaseWriter:
@@ -26,6 +30,7 @@ class ReleaseWriter:
         self._lock = lock_partial(self.folder)
         self.graphs: dict[str, int] = {}
         self.dumps: dict[str, dict] = {}
+        self.ranges: dict[str, tuple[int, int]] = {}       # graph -> (start, end) in dataset.nq
 
     def finish(self, base: str, license_iri: str) -> Path:
         """Write the manifest, and give the release its final name."""
@@ -35,6 +40,8 @@ class ReleaseWriter:
                     "dumps": self.dumps, "license": license_iri}
         (self.folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n",
                                                    encoding="utf-8")
+        ranges = {"source": NQUADS, "graphs": {iri: list(self.ranges[iri]) for iri in sorted(self.ranges)}}
+        (self.folder / RANGES).write_text(json.dumps(ranges) + "\n", encoding="utf-8")
         (self.folder / WRITER_LOCK).unlink()
         os.replace(self.folder, self.final)
         self._unlock()

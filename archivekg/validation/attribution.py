@@ -39,6 +39,9 @@ class Attribution:
         self.id_base = f"{base_iri}id/" if base_iri else None
         self.corpus = corpus
         self.keys: dict[str, str] = {}
+        # Lookups repeat from result to result (a document has several): each is made once.
+        self._values: dict = {}
+        self._pointing: dict = {}
         if corpus is not None and mappings_dir is not None:
             terms = Vocabulary(Path(mappings_dir) / "context.jsonld", []).terms
             self.keys = {term.iri: name for name, term in terms.items()}
@@ -86,8 +89,7 @@ class Attribution:
     def _factoids(self, focus, path, value) -> list:
         """The factoids stating ``focus path …``, those with ``value`` first (or only)."""
         stating, exact = [], []
-        for quad in self.store.quads_for_pattern(None, _FACT_SUBJECT, focus):
-            factoid = quad.subject
+        for factoid in self._subjects(_FACT_SUBJECT, focus):
             if self._value(factoid, _FACT_PROPERTY) != ox.NamedNode(str(path)):
                 continue
             stating.append(factoid)
@@ -97,10 +99,17 @@ class Attribution:
 
     def _subjects(self, predicate, node) -> list:
         """The nodes that point at ``node`` with ``predicate``."""
-        return [quad.subject for quad in self.store.quads_for_pattern(None, predicate, node)]
+        key = (predicate, node)
+        if key not in self._pointing:
+            self._pointing[key] = [quad.subject for quad in self.store.quads_for_pattern(None, predicate, node)]
+        return self._pointing[key]
 
     def _value(self, node, predicate):
-        return next((quad.object for quad in self.store.quads_for_pattern(node, predicate, None)), None)
+        key = (node, predicate)
+        if key not in self._values:
+            self._values[key] = next((quad.object for quad in self.store.quads_for_pattern(node, predicate, None)),
+                                     None)
+        return self._values[key]
 
     def _unit_of(self, focus) -> Unit | None:
         """The graph that types ``focus`` (its home, as slices.py chooses it), else one that

@@ -18,7 +18,7 @@ PREFIXES = {
     "akg": str(AKG), "akgsh": str(AKGSH), "crm": "http://www.cidoc-crm.org/cidoc-crm/",
     "dcterms": "http://purl.org/dc/terms/", "edtf": "http://id.loc.gov/datatypes/edtf/",
     "oa": str(OA), "owl": "http://www.w3.org/2002/07/owl#", "prov": "http://www.w3.org/ns/prov#",
-    "rdf": str(RDF), "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "schema": "https://schema.org/",
+    "rdf": str(RDF), "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "schema": "http://schema.org/",
     "sh": str(SH), "skos": "http://www.w3.org/2004/02/skos/core#", "xsd": str(XSD),
 }
 

@@ -38,6 +38,18 @@ def ensure_chromium() -> None:
 
 @pytest.fixture(scope="session")
 def browser(server):
+    found = open_browser(server)
+    yield found
+    found.driver.quit()
+
+
+def open_browser(server) -> Browser:
+    """Headless Chromium driven through Debian's chromedriver, on the test server."""
+    return Browser(make_driver(), server)
+
+
+def make_driver():
+    """Headless Chromium driven by Debian's chromedriver (also used by tests/search)."""
     ensure_chromium()
     try:
         from selenium import webdriver
@@ -56,8 +68,7 @@ def browser(server):
     # A driver path given to Service means Selenium Manager is never run (nothing downloaded).
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
-    yield Browser(driver, server)
-    driver.quit()
+    return driver
 
 
 class Browser:
@@ -102,6 +113,13 @@ class Browser:
         height = self.driver.execute_script("return document.documentElement.scrollHeight")
         self.driver.set_window_size(width, min(max(height, 600), 6000))
         self.driver.save_screenshot(str(artifacts / f"{name}.png"))
+
+
+def wait_for_editor(browser):
+    """The query editor (CodeMirror) that replaces the textarea once its script has run."""
+    from selenium.webdriver.support.ui import WebDriverWait
+    WebDriverWait(browser.driver, 30).until(lambda d: browser.find_all(".cm-editor .cm-content"))
+    return browser.find(".cm-editor .cm-content")
 
 
 def test_landing(browser, artifacts):
@@ -152,7 +170,7 @@ def test_document(browser, artifacts):
 
 def test_timeline(browser, artifacts):
     browser.open("/timeline")
-    bars = browser.find_all("svg rect.bar")
+    bars = browser.find_all("svg.timeline-chart.wide rect.bar")     # a narrow chart is drawn for phones
     items = browser.find_all("ol.events > li")
     assert bars and len(bars) == len(items)
     assert browser.find_all("svg rect.bar.planned")
@@ -192,18 +210,22 @@ def test_query_page_runs_an_example(browser, artifacts):
 def test_query_page_runs_with_ctrl_enter(browser, artifacts):
     from selenium.webdriver.common.keys import Keys
     browser.open("/query")
-    editor = browser.find("#query-text")
-    assert "PREFIX akg: <https://w3id.org/archivekg/ontology#>" in editor.get_attribute("value")
+    assert "PREFIX akg: <https://w3id.org/archivekg/ontology#>" in browser.find("#query-text").get_attribute("value")
+    editor = wait_for_editor(browser)
     editor.send_keys(Keys.CONTROL, "a")
     editor.send_keys(Keys.DELETE)
+    # The editor closes brackets itself: the query is typed without its closing brace.
     editor.send_keys("PREFIX akg: <https://w3id.org/archivekg/ontology#>\n"
-                     "SELECT ?name WHERE { ?p a akg:Person ; akg:name ?name } ORDER BY ?name")
+                     "SELECT ?name WHERE { ?p a akg:Person ; akg:name ?name")
+    editor.send_keys(Keys.ESCAPE, Keys.CONTROL, Keys.END)
+    editor.send_keys(" ORDER BY ?name")
+    assert browser.find("#query-text").get_attribute("value").endswith("akg:name ?name} ORDER BY ?name")
     editor.send_keys(Keys.CONTROL, Keys.ENTER)
     browser.settle()
     from selenium.webdriver.support.ui import WebDriverWait
     WebDriverWait(browser.driver, 30).until(lambda d: browser.find_all("table.results tbody tr"))
     cells = [row.text for row in browser.find_all("table.results tbody tr")]
-    assert cells == ['<script>alert("name")</script> Smith', "V. I. Ivanov"]
+    assert cells == ['<script>alert("name")</script> Smith en', "V. I. Ivanov en"]   # names are @en
     browser.check_clean()
     browser.shoot("query-typed", artifacts)
 
@@ -212,10 +234,12 @@ def test_query_page_posts_a_query_too_long_for_a_link(browser):
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
     browser.open("/query")
-    editor = browser.find("#query-text")
+    area = browser.find("#query-text")
+    editor = wait_for_editor(browser)
     long_query = ("# " + "padding " * 1200 + "\n"
                   "SELECT ?place WHERE { ?place a <https://w3id.org/archivekg/ontology#Island> }")
-    browser.driver.execute_script("arguments[0].value = arguments[1]", editor, long_query)
+    browser.driver.execute_script(
+        "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'))", area, long_query)
     editor.send_keys(Keys.CONTROL, Keys.ENTER)
     WebDriverWait(browser.driver, 30).until(lambda d: browser.find_all("table.results tbody tr"))
     assert len(browser.find_all("table.results tbody tr")) == 2

@@ -5,10 +5,15 @@ resource's triples, the labels of what it links to and its provenance; unknown I
 from __future__ import annotations
 
 import gzip
+import json
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 import rdflib
+import rdflib.compare
+
+from archivekg import jsonld
 
 from .conftest import PUBLIC_BASE
 
@@ -45,7 +50,14 @@ def path_of(iri: str) -> str:
     return iri[len(ID):]
 
 
+CONTEXT = jsonld.load_context(Path(__file__).resolve().parents[2] / "mappings")
+
+
 def parse(body: bytes, parser: str) -> rdflib.Dataset:
+    document = json.loads(body) if parser == "json-ld" else None
+    if isinstance(document, dict) and isinstance(document.get("@context"), str):
+        # compacted with our context, named by its URL: read without fetching it
+        return jsonld.expand_with(body, CONTEXT, document["@context"])
     dataset = rdflib.Dataset()
     dataset.parse(data=body, format=parser)
     return dataset
@@ -301,3 +313,33 @@ def test_a_server_deployed_at_its_base_answers_for_it(tmp_path_factory):
         assert running.get("/graph/doc-one.nt").status == 200
     finally:
         running.stop()
+
+
+def test_jsonld_is_compacted_with_our_context_and_round_trips(server):
+    """One node object per resource, our terms, the context by URL (served there), and the
+    same triples as the Turtle once expanded."""
+    body = server.get("/data/ivanov.jsonld").body
+    document = json.loads(body)
+    assert document["@context"] == f"{server.root}context.jsonld"
+    served = server.get("/context.jsonld")
+    assert served.media_type == "application/ld+json"
+    assert json.loads(served.body)["@context"] == CONTEXT
+    for graph in document["@graph"]:
+        ids = [node.get("id", node.get("@id")) for node in graph.get("@graph", [graph])]
+        assert len(ids) == len(set(ids)), "one node object per resource in each graph"
+    nodes = [node for graph in document["@graph"] for node in graph.get("@graph", [graph])]
+    person = [node for node in nodes if node.get("id", node.get("@id")) == ID + "ivanov"]
+    assert any("name" in node for node in person)    # our term, not a full IRI
+    expanded = jsonld.expand_with(body, CONTEXT, document["@context"])
+    turtle = parse(server.get("/data/ivanov.ttl").body, "turtle")
+    # The same triples, but for the few that describe each document by its own URL.
+    assert rdflib.compare.isomorphic(_about_the_resource(expanded), _about_the_resource(turtle))
+
+
+def _about_the_resource(dataset: rdflib.Dataset) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        if not str(s).startswith(("http://127.0.0.1", "http://localhost")):
+            graph.add((s, p, o))
+    assert len(graph) > 10
+    return graph

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import urllib.parse
 
@@ -18,7 +19,8 @@ ID = PUBLIC_BASE + "id/"
 AKG = "https://w3id.org/archivekg/ontology#"
 OA = "http://www.w3.org/ns/oa#"
 ROUTES = ["/", "/page/ivanov", "/page/doc-one", "/page/resettlement-a", "/timeline",
-          "/charts/resettlement", "/query", "/ontology", "/shapes", "/download/", "/graph/doc-one"]
+          "/charts/resettlement", "/query", "/ontology", "/shapes", "/download/", "/graph/doc-one",
+          "/map", "/network", "/page/coast", "/page/deportation-1937"]
 
 
 def text_of(html: str) -> str:
@@ -75,6 +77,7 @@ def test_person_page(server):
     for variant in ("“Cde. Ivanov”", "“V. Ivanov”"):
         assert variant.strip("“”") in words
     assert "As the documents write it" in words
+    assert "In its own script" in words and '<span class="literal" lang="ru">Иванов</span>' in html
     assert 'href="https://www.wikidata.org/wiki/Q4115189"' in html
     positions = html[html.index('id="positions"'):html.index('id="events"')]
     assert "First Secretary" in positions and "1954-12" in positions and "Embassy of Testland" in positions
@@ -178,7 +181,7 @@ def test_statement_page(server, quads_by_subject):
     assert f'href="{server.root}page/doc-one#s-' in html
 
 
-def test_timeline_shows_every_dated_event_in_order(server, quads_by_subject):
+def test_timeline_shows_every_event_at_its_date_or_its_documents(server, quads_by_subject):
     html = server.get("/timeline").text
     dated = sorted((props[AKG + "earliestDate"][0], s) for s, props in quads_by_subject.items()
                    if AKG + "earliestDate" in props and (AKG + "Event" in props.get(
@@ -187,7 +190,21 @@ def test_timeline_shows_every_dated_event_in_order(server, quads_by_subject):
     listed = html[html.index('id="list"'):]
     positions = [listed.index(f'href="{server.root}page/{s[len(ID):]}"') for _, s in dated]
     assert positions == sorted(positions)
-    assert html.count('<rect class="bar') == len(dated)
+    # Every event without a date of its own but stated in a dated document is there too, at
+    # that document's date and marked so; each bar is drawn twice (wide chart, narrow chart).
+    types = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    events = {s for s, props in quads_by_subject.items()
+              if {AKG + "Event", AKG + "Decree"} & set(props.get(types, []))}
+    undated = {s for s in events if AKG + "earliestDate" not in quads_by_subject[s]}
+    by_document = {props[AKG + "factSubject"][0] for props in quads_by_subject.values()
+                   if props.get(AKG + "factSubject", [None])[0] in undated
+                   and AKG + "earliestDate" in quads_by_subject.get(props[AKG + "sourceDocument"][0], {})}
+    assert by_document
+    wide = html[html.index('class="timeline-chart wide"'):html.index('class="timeline-chart narrow"')]
+    assert wide.count('<rect class="bar') == len(dated) + len(by_document) == len(events & (
+        {s for _, s in dated} | by_document))
+    assert wide.count(' by-document"') + wide.count(' by-document ') == len(by_document)
+    assert html.count('<rect class="bar') == 2 * (len(dated) + len(by_document))
     assert '<rect class="bar movement planned"' in html           # the planned resettlement
     assert '<rect class="bar movement"' in html                   # the executed deportation
     only_1937 = server.get("/timeline", params={"from": 1937, "to": 1937}).text
@@ -280,3 +297,63 @@ def test_examples_file_is_well_formed():
     entries = yaml.safe_load(examples.FILE.read_text(encoding="utf-8"))
     assert len({e["id"] for e in entries}) == len(entries)
     assert examples.for_chart("resettlement").id == "resettlement-figures-by-origin"
+
+
+def test_query_page_declares_our_prefixes_for_a_query_without_them(server):
+    # Issue 13: the page said the prefixes were declared, and a query without PREFIX lines failed.
+    html = server.get("/query", params={"query": "SELECT ?name WHERE { ?p a akg:Island ; akg:name ?name } "
+                                                 "ORDER BY ?name"}, accept="text/html").text
+    rows = re.findall(r"<tr>(.*?)</tr>", html[html.index("<tbody>", html.index('<table class="results">')):], re.S)
+    assert len(rows) == 2 and "Alpha Island" in rows[0]
+    csv_link = next(link for link in parse(html).links if link.startswith("/sparql?") and "format=csv" in link)
+    assert "Alpha Island" in server.get(csv_link).text      # the endpoint gets the prefixes in the link
+    # A query that declares a prefix of its own keeps its own namespace for it.
+    own = server.get("/query", params={"query": "PREFIX akg: <urn:other#> ASK { ?p a akg:Island }"}).text
+    assert "false" in text_of(own[own.index('<table class="results">'):])
+
+
+def test_query_page_shows_a_syntax_error_as_a_sentence_with_line_and_column(server):
+    reply = server.get("/query", params={"query": "SELECT ?p WHERE {\n  ?p a foo:Person .\n}"}, accept="text/html")
+    assert reply.status == 400
+    sentence = text_of(re.search(r'<p class="sentence">(.*?)</p>', reply.text, re.S).group(1))
+    assert sentence.startswith("The query cannot be read at line 2, column ")
+    assert "“foo:” is not a declared prefix" in sentence
+    assert "expected one of" not in sentence          # the parser's list is folded away
+    unfinished = server.get("/query", params={"query": "SELECT ?x WHERE { ?x "}, accept="text/html").text
+    assert "at line 1, column" in unfinished and "is not finished" in unfinished
+
+
+def test_query_page_shows_labels_beside_identifiers(server):
+    html = server.get("/query", params={"query": "SELECT ?p WHERE { ?p a akg:Island } ORDER BY ?p"}).text
+    rows = re.findall(r"<tr>(.*?)</tr>", html[html.index("<tbody>", html.index('<table class="results">')):], re.S)
+    assert ">Alpha Island</a>" in rows[0] and '<code class="muted id">id:island-a</code>' in rows[0]
+
+
+def test_regression_persons_example_counts_documents_and_statements(server):
+    # Issue 13: "Persons, by the number of documents that mention them" promised statement
+    # counts and returned only document counts.
+    example = next(e for e in examples.all_examples() if e.id == "persons-by-documents")
+    assert "statements" in example.description
+    from archivekg.namespaces import PREFIXES
+    prologue = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
+    reply = server.get("/sparql", params={"query": prologue + example.body, "format": "json"})
+    data = json.loads(reply.body)
+    assert data["head"]["vars"] == ["person", "name", "documents", "statements"]
+    rows = data["results"]["bindings"]
+    assert rows
+    for row in rows:
+        person = row["person"]["value"]
+        direct = json.loads(server.get("/sparql", params={"format": "json", "query": (
+            "SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { "
+            f"{{ ?f <{AKG}factSubject> <{person}> }} UNION {{ ?f <{AKG}factObject> <{person}> }} }}")}).body)
+        assert row["statements"]["value"] == direct["results"]["bindings"][0]["n"]["value"]
+
+
+def test_an_unknown_path_is_a_styled_page_with_the_search_box_for_browsers(server):
+    reply = server.get("/nowhere/kim-il-sung", accept="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert reply.status == 404 and reply.media_type == "text/html"
+    assert '<link rel="stylesheet" href="/assets/site.css">' in reply.text
+    assert 'action="/search"' in reply.text and 'value="kim il sung"' in reply.text
+    assert "script-src 'self'" in reply.header("Content-Security-Policy")
+    plain = server.get("/nowhere", accept="application/json")
+    assert plain.status == 404 and json.loads(plain.body)["error"] == "not-found"

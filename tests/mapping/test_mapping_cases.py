@@ -24,7 +24,7 @@ def _graphs(path: Path, base: str) -> dict[str, rdflib.Graph]:
     dataset = rdflib.Dataset()
     dataset.parse(path, format="nquads")
     graphs = {}
-    for context in dataset.contexts():
+    for context in dataset.graphs():
         name = str(context.identifier)
         if name.startswith(base + "graph/") and not name.endswith(("/inferred", "/ontology")):
             graphs[name] = to_isomorphic(context)

@@ -20,9 +20,9 @@ PREFIXES = """@prefix akg: <https://w3id.org/archivekg/ontology#> .
 @prefix ex: <http://example.org/> .
 """
 CONFORMING = PREFIXES + """
-ex:move a akg:Resettlement ; akg:label "A resettlement" ; akg:executionStatus akg:planned ;
+ex:move a akg:Resettlement ; akg:label "A resettlement"@en ; akg:executionStatus akg:planned ;
     akg:numberOfFamilies 153 ; akg:numberOfPeople 556 ; akg:movedFrom ex:island .
-ex:island a akg:Island ; akg:name "Sunido" ; akg:wikidata "Q1001" .
+ex:island a akg:Island ; akg:name "Sunido"@en ; akg:wikidata "Q1001" .
 """
 BROKEN = CONFORMING.replace("akg:numberOfPeople 556", "akg:numberOfPeople 100")
 WITH_WARNING = CONFORMING.replace(' ; akg:wikidata "Q1001"', "")
@@ -109,7 +109,7 @@ def test_junit_and_text_reports(server):
 
 
 def test_the_body_format_follows_the_content_type(server):
-    ntriples = rdflib.Graph().parse(data=BROKEN, format="turtle").serialize(format="nt")
+    ntriples = rdflib.Graph().parse(data=BROKEN, format="turtle").serialize(format="nt", encoding="utf-8").decode("utf-8")
     jsonld = rdflib.Graph().parse(data=BROKEN, format="turtle").serialize(format="json-ld")
     for body, media_type in ((ntriples, "application/n-triples"), (jsonld, "application/ld+json; charset=utf-8")):
         response, payload = post(server, body, content_type=media_type)
@@ -127,7 +127,7 @@ def test_inference_parameter(server):
 
 
 def test_413_past_the_size_limit(server):
-    big = CONFORMING + "".join(f'ex:n{i} akg:label "filler {i}" .\n' for i in range(200))
+    big = CONFORMING + "".join(f'ex:n{i} akg:label "filler {i}"@en .\n' for i in range(200))
     assert len(big.encode()) > LIMIT
     response, payload = post(server, big)
     body = error_of(response, payload)
@@ -136,7 +136,7 @@ def test_413_past_the_size_limit(server):
 
 
 def test_413_for_a_chunked_body_without_length(server):
-    big = CONFORMING + "".join(f'ex:n{i} akg:label "filler {i}" .\n' for i in range(200))
+    big = CONFORMING + "".join(f'ex:n{i} akg:label "filler {i}"@en .\n' for i in range(200))
     response, payload = post(server, big, chunked=True)
     assert response.status == 413
     assert "MAX_UPLOAD_BYTES" in error_of(response, payload)["message"]
@@ -158,7 +158,7 @@ def test_406_when_no_report_format_is_acceptable(server):
 
 
 def test_400_for_a_syntax_error_with_its_line(server):
-    response, payload = post(server, PREFIXES + "ex:a akg:label \"ok\" .\nex:b akg:label .\n")
+    response, payload = post(server, PREFIXES + "ex:a akg:label \"ok\"@en .\nex:b akg:label .\n")
     body = error_of(response, payload)
     assert response.status == 400 and body["error"] == "bad-rdf"
     assert body["line"] == 5 and "line 5" in body["message"]

@@ -84,7 +84,7 @@ def every_format(tmp_path_factory):
     files = []
     for name, fmt in (("g1.ttl", "turtle"), ("g1.nt", "nt"), ("g1.jsonld", "json-ld"), ("g1.rdf", "xml")):
         path = folder / name
-        plain.serialize(path, format=fmt)
+        plain.serialize(path, format=fmt, encoding="utf-8")
         files.append(path)
     quads = folder / "all.nq"
     ds.serialize(quads, format="nquads")
@@ -185,3 +185,20 @@ def _parent(pid: int) -> int:
             return int(handle.read().rsplit(")", 1)[1].split()[1])
     except OSError:
         return -1
+
+
+def test_a_port_in_use_is_one_sentence_with_the_fix():
+    # Issue 13: a busy port printed a dozen lines of gunicorn traceback.
+    import socket
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "archivekg.cli", "serve", "--port", str(port), str(SAMPLE)],
+                                env=clean_environ({}), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert f"port {port} on 127.0.0.1 is already in use" in lines[0]
+    assert f"--port {port + 1}" in lines[0] and f"make serve PORT={port + 1}" in lines[0]
+    assert "Traceback" not in result.stderr + result.stdout

@@ -74,9 +74,21 @@ def test_sd_with_format_parameter(server):
     parse(reply, "json-ld")
 
 
-def test_sd_for_a_browser(server):
+def test_a_browser_gets_a_page_with_the_query_form_and_what_the_endpoint_offers(server):
+    # Issue 13: a browser following the footer's link used to download the description as a file.
     reply = server.get("/sparql", headers={
         "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"})
+    assert reply.status == 200 and reply.content_type == "text/html"
+    assert '<form class="query"' in reply.text and f"http://127.0.0.1:{server.port}/sparql" in reply.text
+    for fmt in ("application/sparql-results+json", "text/turtle", "application/ld+json"):
+        assert fmt in reply.text
+    assert "Accept" in reply.header("Vary")
+
+
+@pytest.mark.parametrize("accept", ["*/*", None, "application/rdf+xml, text/html;q=0.5",
+                                    "text/turtle, text/html"])
+def test_sd_for_clients_that_do_not_put_html_first(server, accept):
+    reply = server.get("/sparql", headers={"Accept": accept} if accept else {})
     assert reply.status == 200
     parse(reply, "xml" if reply.content_type == "application/rdf+xml" else "turtle")
 

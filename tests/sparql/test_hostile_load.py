@@ -94,7 +94,7 @@ def test_regression_two_gunicorn_processes_with_updates(tmp_path):
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", str(server_dir / "gunicorn.conf.py"),
          "--workers", "1", "--bind", f"127.0.0.1:{port}", "--chdir", str(server_dir)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

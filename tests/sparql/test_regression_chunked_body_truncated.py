@@ -16,9 +16,12 @@ def _post_chunked(server, body: bytes, content_type: str):
     connection.putheader("Content-Type", content_type)
     connection.putheader("Transfer-Encoding", "chunked")
     connection.endheaders()
-    connection.send(b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body))
-    response = connection.getresponse()
-    return response.status, response.read()
+    try:
+        connection.send(b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body))
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
 
 
 def test_chunked_query_past_the_limit_is_refused(server):

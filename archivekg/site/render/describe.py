@@ -8,10 +8,13 @@ text and how certainly.  A triple only in the inferred graph was derived by the 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+from flask import current_app
 
+from archivekg import jsonld
 from archivekg.namespaces import PREFIXES
 from archivekg.rdfformats import FORMATS as GRAPH_FORMATS
 from archivekg.site.render import iris, labels, sparql
@@ -177,10 +180,23 @@ def rdf_quads(description: Description, document_url: str, license_iri: str | No
 
 
 def serialize(quads: list[ox.Quad], fmt_name: str) -> bytes:
-    """Quads in a dataset format; in a triple format, each distinct triple once."""
+    """Quads in a dataset format; in a triple format, each distinct triple once.  JSON-LD is
+    compacted with our context, named by the URL this server serves it at."""
+    if fmt_name == "jsonld":
+        return jsonld.compact(quads, context(), iris.root() + jsonld.CONTEXT_FILE)
     fmt = GRAPH_FORMATS[fmt_name]
     prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML) else None
     if fmt.supports_datasets:
         return ox.serialize(quads, format=fmt, prefixes=prefixes)
     triples = list(dict.fromkeys(quad.triple for quad in quads))
     return ox.serialize(triples, format=fmt, prefixes=prefixes)
+
+
+def context() -> dict:
+    """Our JSON-LD context (mappings/context.jsonld), read once per process."""
+    return _context(current_app.config["MAPPINGS_DIR"])
+
+
+@functools.lru_cache(maxsize=4)
+def _context(mappings_dir: str) -> dict:
+    return jsonld.load_context(mappings_dir)

@@ -21,7 +21,7 @@ NESTED = (AKG + "citation", AKG + "copies")
 RECORD_FIRST = tuple(AKG + n for n in (
     "title", "documentType", "date", "author", "addressee", "summary", "classification",
     "documentNumber", "dateNumbered", "dateStamped", "originalLanguage", "translator",
-    "translationPublisher", "rights", "credits")) + ("https://schema.org/url",)
+    "translationPublisher", "rights", "credits")) + ("http://schema.org/url",)
 
 
 @dataclass

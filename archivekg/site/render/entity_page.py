@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 from flask import request
 
-from archivekg.site.render import facts, iris, sparql
+from archivekg.site.render import facts, iris, maps, network, sparql, timeline_model
 from archivekg.site.render.describe import Description
 from archivekg.site.render.labels import Labels, Link
 from archivekg.site.render.values import Value, view
 
 AKG = iris.ONTOLOGY_NS
 OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+SKOS_CLOSE_MATCH = "http://www.w3.org/2004/02/skos/core#closeMatch"
+LINK_SOURCE = AKG + "linkSource"
 NAME_PROPERTIES = (AKG + "name", AKG + "nameVariant")
 DOCUMENTS_PER_PAGE = 25
 
@@ -130,12 +133,29 @@ def context(d: Description) -> dict:
             seen.add(item.href)
             unique_wikidata.append(item)
 
-    shown = set(NAME_PROPERTIES) | {AKG + "wikidata"}
+    links = []
+    for predicate, kind in ((OWL_SAME_AS, "same as"), (SKOS_CLOSE_MATCH, "close match")):
+        for v in d.values(predicate):
+            href = iris.href(v.value)
+            if not isinstance(v, ox.NamedNode) or not href or href in seen or iris.is_ours(v.value):
+                continue
+            if predicate == OWL_SAME_AS and iris.wikidata_url(v.value) in seen:
+                continue        # shown as its Wikidata id
+            seen.add(href)
+            links.append((kind, Value(v.value, href, v.value, external=True)))
+
+    shown = set(NAME_PROPERTIES) | {AKG + "wikidata", OWL_SAME_AS, SKOS_CLOSE_MATCH, LINK_SOURCE}
     return {
+        "map": maps.for_place(d.iri) if d.is_a(AKG + "Place") else None,
+        "in_time": timeline_model.for_entity(d.iri, d.is_a(AKG + "Place")),
+        "is_place": d.is_a(AKG + "Place"),
+        "ego": network.ego(d.iri) if any(d.is_a(AKG + c) for c in ("Person", "Organization", "Group")) else None,
         "title": labels.label(d.iri),
         "types": facts.type_links(d, labels),
         "names": [v.value for v in d.values(AKG + "name")],
         "variants": [v.value for v in d.values(AKG + "nameVariant")],
+        "scripts": sorted((v.value, v.language) for v in d.values(AKG + "nameInScript")
+                          if isinstance(v, ox.Literal)),
         "written": [(sparql.text(r["name"]), sparql.integer(r["docs"])) for r in written],
         "positions": sorted(tenures.values(), key=lambda p: (p.start or "9999", p.tenure.label)),
         "events": sorted(grouped.values(), key=lambda e: (e.start or "9999", e.event.label)),
@@ -144,6 +164,8 @@ def context(d: Description) -> dict:
         "page_number": page,
         "pages": max(1, -(-total // DOCUMENTS_PER_PAGE)),
         "wikidata": unique_wikidata,
+        "links": links,
+        "link_sources": sorted(v.value for v in d.values(LINK_SOURCE)),
         "statements": facts.property_rows(d, labels, skip=shown),
         "inferred": facts.property_rows(d, labels, inferred=True),
         "incoming": facts.incoming_rows(

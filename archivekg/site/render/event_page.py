@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from archivekg.site.render import facts, iris, sparql
+from archivekg.site.render import facts, iris, maps, sparql
 from archivekg.site.render.describe import Description
 from archivekg.site.render.labels import Labels, Link
 from archivekg.site.render.values import view
@@ -127,7 +127,9 @@ def context(d: Description) -> dict:
 
     edtf = d.first(AKG + "date")
     earliest, latest = d.first(AKG + "earliestDate"), d.first(AKG + "latestDate")
+    places = [v.value for v in d.values(AKG + "tookPlaceAt", asserted=True) if isinstance(v, ox.NamedNode)]
     return {
+        "map": maps.for_event(d.iri, places),
         "title": labels.label(d.iri),
         "types": facts.type_links(d, labels),
         "execution": status,

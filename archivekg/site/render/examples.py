@@ -20,6 +20,7 @@ class Example:
     description: str
     body: str
     chart: str | None = None
+    view: str | None = None          # the result view it shows (chart, map, timeline, graph)
 
     @property
     def query(self) -> str:
@@ -30,8 +31,8 @@ class Example:
 def all_examples() -> tuple[Example, ...]:
     with FILE.open(encoding="utf-8") as handle:
         entries = yaml.safe_load(handle)
-    return tuple(Example(e["id"], e["title"], e.get("description", ""), e["query"], e.get("chart"))
-                 for e in entries)
+    return tuple(Example(e["id"], e["title"], e.get("description", ""), e["query"], e.get("chart"),
+                         e.get("view")) for e in entries)
 
 
 def for_chart(name: str) -> Example:

@@ -177,9 +177,10 @@ def mark_names(exact: str, names: list[str]) -> list[tuple[str, bool]]:
 def documents_mentioning(iri: str, *, limit: int, offset: int) -> tuple[list[tuple[str, str | None]], int]:
     target = sparql.iri(iri)
     total = sparql.select(f"SELECT (COUNT(DISTINCT ?doc) AS ?n) WHERE {{ ?doc akg:mentions {target} }}")
+    # Ordered outside the grouping subquery, which Virtuoso needs too (server/stores.md).
     rows = sparql.select(
-        f"SELECT ?doc (MIN(?d) AS ?date) WHERE {{ ?doc akg:mentions {target} "
-        f"OPTIONAL {{ ?doc akg:earliestDate ?d }} }} GROUP BY ?doc ORDER BY DESC(BOUND(?date)) ?date ?doc "
+        f"SELECT ?doc ?date WHERE {{ {{ SELECT ?doc (MIN(?d) AS ?date) WHERE {{ ?doc akg:mentions {target} "
+        f"OPTIONAL {{ ?doc akg:earliestDate ?d }} }} GROUP BY ?doc }} }} ORDER BY DESC(BOUND(?date)) ?date ?doc "
         f"LIMIT {int(limit)} OFFSET {int(offset)}")
     return ([(r["doc"].value, sparql.text(r["date"])) for r in rows],
             sparql.integer(total[0]["n"]) if total else 0)

@@ -3,12 +3,14 @@ the security headers of pages, and facts about the served release."""
 
 from __future__ import annotations
 
+import re
+import secrets
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, g, render_template, request
 
 from archivekg.endpoint.backend import backend
 from archivekg.endpoint.errors import ApiError, error_response
@@ -25,8 +27,33 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
                            "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
                            "form-action 'self'; frame-ancestors 'none'")
 
+def content_security_policy() -> str:
+    """The policy, letting images come from the map tile server when one is configured
+    (setting MAP_TILES), and the style elements of a page's own scripts in when the page asked
+    for a nonce (the query editor's); nothing else is ever loaded from elsewhere."""
+    policy = CONTENT_SECURITY_POLICY
+    tiles = current_app.config.get("MAP_TILES") or ""
+    origin = re.match(r"^(https?://[^/{}]+)", tiles)
+    if origin is not None:
+        policy = policy.replace("img-src 'self' data:", f"img-src 'self' data: {origin.group(1)}")
+    nonce = g.get("style_nonce")
+    if nonce:
+        policy = policy.replace("style-src 'self'", f"style-src 'self' 'nonce-{nonce}'")
+    return policy
+
+
 assets = Blueprint("ld_assets", __name__, static_folder=str(HERE / "static"),
                    static_url_path="/assets")
+
+
+@assets.app_template_global()
+def style_nonce() -> str:
+    """A nonce for the style elements that a page's script adds (CodeMirror mounts its styles
+    as <style> elements with this nonce); one per response, put into its policy by page()."""
+    nonce = g.get("style_nonce")
+    if nonce is None:
+        nonce = g.style_nonce = secrets.token_urlsafe(18)
+    return nonce
 
 
 def blueprint(name: str) -> Blueprint:
@@ -53,7 +80,7 @@ def render_error(error: ApiError) -> Response:
 
 def page(template: str, *, status: int = 200, **context: Any) -> Response:
     response = Response(render_template(template, **context), status=status, mimetype=HTML)
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["Content-Security-Policy"] = content_security_policy()
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
     return response
@@ -64,6 +91,8 @@ def page(template: str, *, status: int = 200, **context: Any) -> Response:
 def served_release() -> Path | None:
     """The release folder the query workers read, or None when files are served."""
     engine = backend()
+    if engine.source.kind == "store":
+        return engine.source.release_folder()
     if engine.source.kind != "build":
         return None
     engine.pool()            # finds the release (or answers 503 when there is none)
@@ -86,10 +115,11 @@ _cache_lock = threading.Lock()
 def cached(name: str, compute: Callable[[], Any]) -> Any:
     """``compute()`` once per release: a built release never changes.  Served files can
     be updated, so nothing is cached for them."""
-    release = served_release()
-    if release is None:
+    engine = backend()
+    version = engine.source.cache_key() if engine.source.kind == "store" else served_release()
+    if version is None:
         return compute()
-    key = (str(release), current_app.config["BASE_IRI"], name)
+    key = (str(version), current_app.config["BASE_IRI"], name)
     with _cache_lock:
         if key in _cache:
             return _cache[key]

@@ -55,12 +55,22 @@ def select(body: str, *, limit: int | None = None) -> list[Row]:
     return [{name: solution[name] for name in names} for solution in solutions]
 
 
+def declared_for(text: str) -> str:
+    """The PREFIX lines of ours (and ``id:``) that ``text`` does not declare itself, as
+    ``archivekg query`` adds them: a query without PREFIX lines runs."""
+    from archivekg.endpoint.query_text import inspect
+    own = inspect(text).prefixes
+    wanted = {**PREFIXES, "id": current_app.config["BASE_IRI"] + "id/"}
+    return "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in wanted.items() if prefix not in own)
+
+
 def select_raw(text: str, *, limit: int) -> tuple[list[str], list[Row], bool, str]:
-    """A user's query: (variables, rows, truncated, kind) for SELECT/ASK/CONSTRUCT/DESCRIBE."""
+    """A user's query (our prefixes declared where it does not declare them): (variables,
+    rows, truncated, kind) for SELECT/ASK/CONSTRUCT/DESCRIBE."""
     engine = backend()
     settings = current_app.config
     reply = engine.call(QueryRequest(
-        query=text, results_format="json", graph_format="ntriples", max_results=limit,
+        query=declared_for(text) + text, results_format="json", graph_format="ntriples", max_results=limit,
         base_iri=request.url_root + "sparql", allowlist=tuple(settings["SERVICE_ALLOWLIST"]),
         updates_enabled=bool(settings["UPDATE_TOKEN"])), cancelled=client_gone())
     if not reply.ok:

@@ -27,6 +27,11 @@ LISTED_PER_RIGHTS = 20
 
 def _release():
     release = pages.served_release()
+    if release is None and pages.backend().source.kind == "store":
+        raise ApiError(404, "no-dumps",
+                       "This server answers from an external triple store, and this machine does "
+                       "not have the folder of the release published there: the dumps are "
+                       "served by a machine that has it (BUILD_DIR/releases/<release>).")
     if release is None:
         raise ApiError(404, "no-dumps",
                        "This server serves RDF files given on its command line, not a built "

@@ -8,6 +8,8 @@ from flask import url_for
 from archivekg.endpoint.backend import backend
 from archivekg.site.render import examples, iris, pages, sparql
 from archivekg.site.render.labels import Labels
+from archivekg.site.routes.browse import INDEXES
+from archivekg.site.routes.resources import INDEX_OF
 
 bp = pages.blueprint("landing")
 
@@ -40,12 +42,15 @@ def important_entities() -> list[dict]:
 
 def documents() -> tuple[list[dict], int]:
     total = sparql.select("SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a akg:ArchivalDocument }")
+    # Grouped in a subquery and ordered outside it: Virtuoso refuses an ORDER BY over an
+    # expression of an aggregate's name (server/stores.md).
     rows = sparql.select(f"""
-        SELECT ?d (SAMPLE(?date) AS ?when) (SAMPLE(?kind) AS ?type) (SAMPLE(?url) AS ?source) WHERE {{
-          ?d a akg:ArchivalDocument .
-          OPTIONAL {{ ?d akg:date ?date }} OPTIONAL {{ ?d akg:documentType ?kind }}
-          OPTIONAL {{ ?d schema:url ?url }}
-        }} GROUP BY ?d ORDER BY DESC(BOUND(?when)) ?when ?d LIMIT {LISTED_DOCUMENTS}""")
+        SELECT ?d ?when ?type ?source WHERE {{ {{
+          SELECT ?d (SAMPLE(?date) AS ?when) (SAMPLE(?kind) AS ?type) (SAMPLE(?url) AS ?source) WHERE {{
+            ?d a akg:ArchivalDocument .
+            OPTIONAL {{ ?d akg:date ?date }} OPTIONAL {{ ?d akg:documentType ?kind }}
+            OPTIONAL {{ ?d schema:url ?url }}
+          }} GROUP BY ?d }} }} ORDER BY DESC(BOUND(?when)) ?when ?d LIMIT {LISTED_DOCUMENTS}""")
     return rows, sparql.integer(total[0]["n"]) or 0
 
 
@@ -99,4 +104,6 @@ def home():
         first=summary["range"][0], last=summary["range"][1],
         examples=[(e, url_for("query_page.query", query=e.query)) for e in examples.all_examples()],
         license=pages.license_iri(), built=manifest.get("built"), version=manifest.get("version"),
+        browse=[(index.title, url_for("browse.listing", name=name)) for name, index in INDEXES.items()],
+        count_links={AKG + cls: url_for("browse.listing", name=name) for cls, name in INDEX_OF},
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Response, redirect, request
+from flask import Response, redirect, request, url_for
 
 from archivekg import rdfformats as formats
 from archivekg.endpoint.errors import ApiError
@@ -135,7 +135,22 @@ def page(path: str):
         raise unknown(value)
     template, build = _page_kind(description)
     context = build(description)
-    return pages.page(template, iri=value, data_links=_data_links(value), **context)
+    return pages.page(template, iri=value, data_links=_data_links(value), index_link=_index_link(description),
+                      **context)
+
+
+#: The index page each kind of thing is listed on (browse.py), most specific class first.
+INDEX_OF = (("ArchivalDocument", "documents"), ("Factoid", "statements"), ("Mention", "statements"),
+            ("Decree", "decrees"), ("Person", "persons"), ("Group", "organizations"),
+            ("Organization", "organizations"), ("Place", "places"), ("Event", "events"))
+
+
+def _index_link(d: describing.Description) -> tuple[str, str] | None:
+    from archivekg.site.routes.browse import INDEXES
+    for cls, name in INDEX_OF:
+        if d.is_a(AKG + cls):
+            return f"All {INDEXES[name].title.lower()}", url_for("browse.listing", name=name)
+    return None
 
 
 def _page_kind(d: describing.Description):

@@ -1,126 +1,107 @@
-"""A timeline of every dated event (and the dates decrees bear), drawn from the graph as
-SVG on the server, with the same events as a list for reading and for screen readers."""
+"""/timeline: every dated event and decree, and every event dated only by its document (marked
+so), drawn as SVG on the server with the same events as a list, filtered by kind, person or
+organization, place and document, over a period from decades down to days."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
 from datetime import date
 
-from flask import request
+from flask import request, url_for
 
-from archivekg.site.render import iris, pages, sparql, svg
-from archivekg.site.render.entity_page import kinds
-from archivekg.site.render.labels import Labels, Link
+from archivekg.endpoint.errors import ApiError
+from archivekg.site.render import pages
+from archivekg.site.render import timeline_model as model
+from archivekg.site.render.labels import Labels
 
 bp = pages.blueprint("timeline")
-
-AKG = iris.ONTOLOGY_NS
-WIDTH, ROW, TOP, LEFT, RIGHT = 960, 26, 34, 12, 12
-MAX_EVENTS = 2000
-# Families of classes, for the colour of a bar; any other class is drawn as "other".
-FAMILIES = (("movement", AKG + "PopulationMovement"), ("action", AKG + "PartyAction"),
-            ("decree", AKG + "Decree"), ("meeting", AKG + "Meeting"), ("meeting", AKG + "Conversation"),
-            ("meeting", AKG + "Plenum"), ("report", AKG + "Report"), ("tenure", AKG + "Tenure"))
-LEGEND = (("movement", "population movement"), ("action", "party or state action"),
-          ("decree", "decree"), ("meeting", "meeting, plenum, conversation"), ("report", "report"),
-          ("tenure", "post held"), ("other", "other event"))
+LISTED_OPTIONS = 300
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-@dataclass
-class Item:
-    link: Link
-    kind: Link | None
-    family: str
-    edtf: str | None
-    start: str
-    end: str
-    planned: bool
-    x: float = 0
-    width: float = 0
-    y: float = 0
-    label: str = ""
-    label_x: float = 0
-    anchor: str = "start"
+def _filters() -> model.Filters:
+    try:
+        since = model.period(request.args.get("from"), end=False)
+        until = model.period(request.args.get("to"), end=True)
+    except ValueError as exc:
+        raise ApiError(400, "bad-period", f"{exc.args[0]!r} is not a year, a month or a day "
+                       "(1937, 1937-09, 1937-09-21).") from None
+    family = request.args.get("type") or None
+    if family is not None and family not in dict(model.LEGEND):
+        raise ApiError(400, "unknown-type", f"type={family!r} is not one of: {', '.join(dict(model.LEGEND))}.")
+    return model.Filters(family, request.args.get("person") or None, request.args.get("place") or None,
+                         request.args.get("document") or None, since, until)
 
 
-def rows() -> list[dict]:
-    return sparql.select(f"""
-        SELECT ?e ?start ?end (SAMPLE(?d) AS ?edtf) (SAMPLE(?s) AS ?status) WHERE {{
-          {{ ?e a akg:Event }} UNION {{ ?e a akg:Decree }}
-          ?e akg:earliestDate ?start ; akg:latestDate ?end .
-          OPTIONAL {{ ?e akg:date ?d }} OPTIONAL {{ ?e akg:executionStatus ?s }}
-        }} GROUP BY ?e ?start ?end ORDER BY ?start ?end ?e LIMIT {MAX_EVENTS}""")
-
-
-def families(event_iris: list[str]) -> dict[str, str]:
-    if not event_iris:
-        return {}
-    found = sparql.select(f"SELECT ?e ?c WHERE {{ {sparql.values('e', event_iris)} "
-                          f"{sparql.values('c', [c for _, c in FAMILIES])} ?e a ?c }}")
-    rank = {c: i for i, (_, c) in enumerate(FAMILIES)}
-    best: dict[str, str] = {}
-    for row in found:
-        e, c = row["e"].value, row["c"].value
-        if e not in best or rank[c] < rank[best[e]]:
-            best[e] = c
-    names = dict((c, f) for f, c in FAMILIES)
-    return {e: names[c] for e, c in best.items()}
-
-
-def _data():
-    found = rows()
-    event_iris = sorted({r["e"].value for r in found})
-    return found, families(event_iris), kinds(event_iris)
-
-
-def layout(items: list[Item], first: int, last: int) -> dict:
-    span = max(1, last - first)
-    inner = WIDTH - LEFT - RIGHT
-    for index, item in enumerate(items):
-        a, b = svg.day_number(item.start), svg.day_number(item.end) + 1
-        item.x = LEFT + (a - first) / span * inner
-        item.width = max(5.0, (b - a) / span * inner)
-        item.y = TOP + index * ROW
-        item.label = svg.shorten(f"{item.edtf or item.start} — {item.link.label}", 90)
-        if item.x > WIDTH / 2:
-            item.label_x, item.anchor = min(item.x + item.width, WIDTH - RIGHT), "end"
+def _href(**changes) -> str:
+    args = {k: v for k, v in request.args.items() if v}
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
         else:
-            item.label_x, item.anchor = item.x, "start"
-    first_year, last_year = svg.year_of(first), svg.year_of(last)
-    step = max(1, int(svg.nice_step(last_year - first_year + 1, 8)))
-    ticks = []
-    for year in range(first_year - first_year % step, last_year + 2, step):
-        day = date(year, 1, 1).toordinal()
-        if first <= day <= last:
-            ticks.append((year, LEFT + (day - first) / span * inner))
-    return {"width": WIDTH, "height": TOP + len(items) * ROW + 8, "ticks": ticks}
+            args[key] = value
+    return url_for("timeline.timeline", **args)
+
+
+def _zoom(events: list[model.Event], filters: model.Filters) -> list[tuple[str, list[tuple[str, str, bool]]]]:
+    """Links to the periods one can zoom to: decades, the years of a decade, the months of a
+    year, (a month then shows its days)."""
+    current = (request.args.get("from"), request.args.get("to"))
+    years = sorted({int(ev.start[:4]) for ev in events} | {int(ev.end[:4]) for ev in events})
+    levels = []
+    decades = sorted({y - y % 10 for y in years})
+    levels.append(("Decades", [(f"{d}s", _href(**{"from": str(d), "to": str(d + 9)}),
+                                current == (str(d), str(d + 9))) for d in decades]))
+    since, until = filters.since, filters.until
+    if since and until:
+        first, last = date.fromisoformat(since), date.fromisoformat(until)
+        if last.year - first.year >= 1:
+            shown = [y for y in years if first.year <= y <= last.year]
+            levels.append(("Years", [(str(y), _href(**{"from": str(y), "to": str(y)}), current == (str(y), str(y)))
+                                     for y in shown]))
+        elif (last - first).days > 31:
+            months = sorted({ev.start[:7] for ev in events if since <= ev.start <= until} |
+                            {ev.end[:7] for ev in events if since <= ev.end <= until})
+            levels.append(("Months", [(f"{MONTHS[int(m[5:]) - 1]} {m[:4]}", _href(**{"from": m, "to": m}),
+                                       current == (m, m)) for m in months]))
+    elif len(years) <= 12:
+        levels.append(("Years", [(str(y), _href(**{"from": str(y), "to": str(y)}), False) for y in years]))
+    return [level for level in levels if len(level[1]) > 0]
 
 
 @bp.get("/timeline")
 def timeline():
-    found, family_of, kind_of = pages.cached("timeline", _data)
-    years = sorted({int(r["start"].value[:4]) for r in found if r["start"].value[:4].isdigit()})
-    since = request.args.get("from", type=int)
-    until = request.args.get("to", type=int)
-    selected = [r for r in found
-                if (since is None or int(r["end"].value[:4]) >= since)
-                and (until is None or int(r["start"].value[:4]) <= until)]
+    filters = _filters()
+    found = model.data()
+    labels = Labels.known(found.labels)
+    unfiltered = [ev for ev in found.events
+                  if model.Filters(filters.family, filters.agent, filters.place, filters.document).keep(ev, found.within)]
+    selected = [ev for ev in unfiltered if filters.keep(ev, found.within)]
+    shown = selected[:model.MAX_EVENTS]
+    drawn = model.chart(shown, labels, since=filters.since, until=filters.until)
 
-    labels = Labels()
-    for row in selected:
-        labels.want(row["e"], kind_of.get(row["e"].value))
-    labels.resolve()
-    items = [Item(labels.link(r["e"]),
-                  labels.link(kind_of[r["e"].value]) if r["e"].value in kind_of else None,
-                  family_of.get(r["e"].value, "other"), sparql.text(r["edtf"]),
-                  r["start"].value, r["end"].value,
-                  sparql.text(r["status"]) == AKG + "planned") for r in selected]
-    chart = None
-    if items:
-        first = min(svg.day_number(i.start) for i in items)
-        last = max(svg.day_number(i.end) + 1 for i in items)
-        chart = layout(items, first, last)
-    decades = sorted({y - y % 10 for y in years})
-    return pages.page("timeline.html", title="Timeline", items=items, chart=chart, years=years,
-                     decades=decades, since=since, until=until, legend=LEGEND, total=len(found),
-                     limit=MAX_EVENTS)
+    agents, places, documents = Counter(), Counter(), Counter()
+    for ev in found.events:
+        for x in ev.involved:
+            (places if x in found.places else agents)[x] += 1
+        documents.update(ev.documents)
+    options = {
+        "person": _options(agents, labels, filters.agent),
+        "place": _options(places, labels, filters.place),
+        "document": _options(documents, labels, filters.document),
+    }
+    return pages.page("timeline.html", title="Timeline", chart=drawn, items=drawn["bars"] if drawn else [],
+                      total=len(found.events) + len(found.undated), selected=len(selected), limit=model.MAX_EVENTS,
+                      undated=[labels.link(e) for e in found.undated], legend=model.LEGEND,
+                      zoom=_zoom(unfiltered or found.events, filters), filters=filters, options=options,
+                      by_document=sum(1 for ev in shown if ev.by_document),
+                      since=request.args.get("from") or "", until=request.args.get("to") or "",
+                      all_href=url_for("timeline.timeline"), period_reset=_href(**{"from": None, "to": None}))
+
+
+def _options(counts: Counter, labels: Labels, chosen: str | None) -> list[tuple[str, str, int, bool]]:
+    ranked = sorted(counts, key=lambda x: (-counts[x], labels.label(x).lower()))[:LISTED_OPTIONS]
+    if chosen and chosen not in ranked:
+        ranked.append(chosen)
+    return sorted(((x, labels.label(x), counts.get(x, 0), x == chosen) for x in ranked),
+                  key=lambda o: o[1].lower())

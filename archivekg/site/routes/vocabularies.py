@@ -14,7 +14,7 @@ import rdflib
 from flask import Response, current_app, redirect, request
 from rdflib.namespace import OWL, RDF
 
-from archivekg import rdfformats
+from archivekg import jsonld, rdfformats
 from archivekg.endpoint.errors import ApiError
 from archivekg.endpoint.negotiation import choose
 from archivekg.site.render import iris, pages
@@ -142,4 +142,13 @@ def vocabulary_part(kind: str, part: str):
         response = Response(body, content_type=f"{media}; charset=utf-8")
     if negotiated:
         response.vary.add("Accept")
+    return response
+
+
+@bp.get("/context.jsonld")
+def context():
+    """The JSON-LD context our data is written and published with, at a stable URL."""
+    path = Path(current_app.config["MAPPINGS_DIR"]) / jsonld.CONTEXT_FILE
+    response = Response(path.read_bytes(), content_type="application/ld+json; charset=utf-8")
+    response.headers["Cache-Control"] = "public, max-age=3600"
     return response

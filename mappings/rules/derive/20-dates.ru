@@ -3,6 +3,7 @@
 # EDTF value by the build and given as raw nodes in the default graph.)
 PREFIX akg: <https://w3id.org/archivekg/ontology#>
 PREFIX akgr: <urn:archivekg:raw#>
+PREFIX schema: <http://schema.org/>
 
 # scope: triple ?g
 # reads: ?x akg:date ?d
@@ -41,3 +42,15 @@ WHERE { GRAPH ?h { ?x akg:hasTimeSpan ?span } GRAPH ?g { ?x akg:date ?d } ?b akg
 # raw: ?b akgr:edtf ?d, ?b akgr:latest ?latest
 INSERT { GRAPH <urn:archivekg:inferred> { ?span akg:endOfEnd ?latest } }
 WHERE { GRAPH ?h { ?x akg:hasTimeSpan ?span } GRAPH ?g { ?x akg:date ?d } ?b akgr:edtf ?d ; akgr:latest ?latest . }
+;
+# A decree dated to the day (the day it bears: its adoption, or for a draft the day it is
+# known by) has it as its schema:legislationDate, the date schema.org gives a legislation.
+# scope: union
+# reads: ?x akg:date ?d, ?x a akg:Decree
+# raw: ?b akgr:edtf ?d, ?b akgr:earliest ?day, ?b akgr:latest ?day
+INSERT { GRAPH <urn:archivekg:inferred> { ?x schema:legislationDate ?day } }
+WHERE {
+  GRAPH ?g { ?x akg:date ?d }
+  GRAPH ?h { ?x a akg:Decree }
+  ?b akgr:edtf ?d ; akgr:earliest ?day ; akgr:latest ?day .
+}
