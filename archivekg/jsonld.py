@@ -43,17 +43,34 @@ def compact(quads: Iterable[ox.Quad], context: dict, context_url: str) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def node_objects(lines: list[str], context: dict) -> list[dict]:
-    """The node objects of some triples (N-Triples lines), compacted with ``context`` and
+def node_objects(triples: bytes, context: dict) -> list[dict]:
+    """The node objects of some distinct triples (N-Triples), compacted with ``context`` and
     sorted by their ids: the body of a graph (or of a run of its subjects) in the JSON-LD dump
-    (release/blocks.py), so that the same triples give the same bytes."""
-    expanded = pyld.from_rdf("".join(lines), {"format": "application/n-quads"})
+    (release/blocks.py), so that the same triples give the same bytes.  Oxigraph parses them:
+    PyLD's own N-Quads reader compares each triple with every other (duplicates), which takes
+    minutes for a graph of some thousands."""
+    dataset = {"@default": [{"subject": _rdf_term(t.subject), "predicate": _rdf_term(t.predicate),
+                             "object": _rdf_term(t.object)}
+                            for t in ox.parse(triples, format=ox.RdfFormat.N_TRIPLES)]}
+    expanded = pyld.from_rdf(dataset, {})
     document = pyld.compact(expanded, {"@context": context})
     nodes = document.get("@graph")
     if nodes is None:
         node = {k: v for k, v in document.items() if k != "@context"}
         nodes = [node] if node else []
     return sorted(nodes, key=lambda node: str(node.get("@id", "")))
+
+
+def _rdf_term(term) -> dict:
+    """A term as PyLD's RDF dataset writes it (the form its N-Quads reader gives)."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "IRI", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "blank node", "value": f"_:{term.value}"}
+    found = {"type": "literal", "value": term.value, "datatype": term.datatype.value}
+    if term.language:
+        found["language"] = term.language
+    return found
 
 
 def expand_with(document: bytes | str, context: dict, context_url: str) -> rdflib.Dataset:

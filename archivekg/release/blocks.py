@@ -65,7 +65,7 @@ def render(graph: str, triples: bytes, prefixes: dict[str, str], context: dict) 
     node objects, compacted with ``context`` and sorted by their ids (archivekg/jsonld.py)."""
     parsed = list(ox.parse(triples, format=ox.RdfFormat.N_TRIPLES))
     turtle = _after_prefixes(ox.serialize(parsed, None, ox.RdfFormat.TURTLE, prefixes=prefixes))
-    nodes = jsonld.node_objects(triples.decode("utf-8").splitlines(keepends=True), context)
+    nodes = jsonld.node_objects(triples, context)
     quads = as_quads(triples, graph)
     return {NQUADS: quads, NQUADS_GZ: quads, TURTLE: turtle,
             JSONLD: ", ".join(json.dumps(node, ensure_ascii=False) for node in nodes).encode("utf-8"),
