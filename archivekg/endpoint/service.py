@@ -30,7 +30,10 @@ def void():
         title = f"archivekg {manifest.get('version', '')}".strip()
     else:
         title = f"RDF served by archivekg ({engine.source.describe()})"
-    downloads = dumps.index(Path(engine.source.describe())) if manifest is not None else {}
+    # The dumps are listed where their release folder is served; a server answering from an
+    # external triple store has no release folder (the machine that has it serves the dumps).
+    served_folder = manifest is not None and engine.source.kind != "store"
+    downloads = dumps.index(Path(engine.source.describe())) if served_folder else {}
     triples = description.void_description(
         void_url=request.base_url, root=request.url_root, stats=stats,
         settings=current_app.config, manifest=manifest, title=title, downloads=downloads)

@@ -32,7 +32,10 @@ LAYOUT = {"documents": (".yaml", ".txt"), "annotations": (".yaml",), "entities":
 TOP_LEVEL_FILES = ("README.md",)
 PACKAGE = Path(__file__).resolve().parent.parent
 # The code the graph depends on: what it is made by, and the names it is made with.
-CODE = (PACKAGE / "pipeline", PACKAGE / "release", PACKAGE / "namespaces.py")
+# The code a release is a function of (the dumps' JSON-LD is jsonld.py's, the files data/ may
+# hold are datalayout.py's): a change of it is a change of everything.
+CODE = (PACKAGE / "pipeline", PACKAGE / "release", PACKAGE / "namespaces.py", PACKAGE / "jsonld.py",
+        PACKAGE / "datalayout.py")
 
 
 @dataclass
