@@ -43,34 +43,68 @@ def compact(quads: Iterable[ox.Quad], context: dict, context_url: str) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def node_objects(triples: bytes, context: dict) -> list[dict]:
-    """The node objects of some distinct triples (N-Triples), compacted with ``context`` and
-    sorted by their ids: the body of a graph (or of a run of its subjects) in the JSON-LD dump
-    (release/blocks.py), so that the same triples give the same bytes.  Oxigraph parses them:
-    PyLD's own N-Quads reader compares each triple with every other (duplicates), which takes
-    minutes for a graph of some thousands."""
-    dataset = {"@default": [{"subject": _rdf_term(t.subject), "predicate": _rdf_term(t.predicate),
-                             "object": _rdf_term(t.object)}
-                            for t in ox.parse(triples, format=ox.RdfFormat.N_TRIPLES)]}
-    expanded = pyld.from_rdf(dataset, {})
-    document = pyld.compact(expanded, {"@context": context})
-    nodes = document.get("@graph")
-    if nodes is None:
-        node = {k: v for k, v in document.items() if k != "@context"}
-        nodes = [node] if node else []
-    return sorted(nodes, key=lambda node: str(node.get("@id", "")))
-
-
 def _rdf_term(term) -> dict:
-    """A term as PyLD's RDF dataset writes it (the form its N-Quads reader gives)."""
+    """A pyoxigraph term as PyLD's RDF dataset object has it."""
     if isinstance(term, ox.NamedNode):
         return {"type": "IRI", "value": term.value}
     if isinstance(term, ox.BlankNode):
-        return {"type": "blank node", "value": f"_:{term.value}"}
+        return {"type": "blank node", "value": "_:" + term.value}
     found = {"type": "literal", "value": term.value, "datatype": term.datatype.value}
     if term.language:
         found["language"] = term.language
     return found
+
+
+def _nodes(quads: list[ox.Quad], context: dict) -> list[dict]:
+    """The node objects of some quads' triples, compacted with ``context``.  PyLD is given the
+    RDF dataset as objects: its N-Quads reader removes duplicates by comparing every triple
+    with every other (quadratic), and a store has none."""
+    quads = sorted(quads, key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
+    dataset = {"@default": [{"subject": _rdf_term(q.subject), "predicate": _rdf_term(q.predicate),
+                             "object": _rdf_term(q.object)} for q in quads]}
+    expanded = pyld.from_rdf(dataset, {})
+    document = pyld.compact(expanded, {"@context": context}, {"skipExpansion": True})
+    nodes = document.get("@graph")
+    if nodes is None:
+        node = {k: v for k, v in document.items() if k != "@context"}
+        nodes = [node] if node else []
+    return sorted(nodes, key=lambda node: str(node.get("id", node.get("@id", ""))))
+
+
+def node_objects(triples: bytes, context: dict) -> list[dict]:
+    """The node objects of some distinct triples (N-Triples), compacted with ``context``, in
+    the order ``write_dump`` writes them: the body of a graph (or of a run of its subjects)
+    in the JSON-LD dump the build assembles from blocks (release/blocks.py)."""
+    return _nodes(list(ox.parse(triples, format=ox.RdfFormat.N_TRIPLES)), context)
+
+
+def write_dump(store: ox.Store, target: Path, context: dict) -> None:
+    """The whole dataset as one compacted JSON-LD document with its context inline (a dump is
+    read offline: nothing to fetch): the default graph's nodes, then one node per named graph
+    with its triples as ``@graph``.  Each graph is compacted on its own, so memory follows the
+    largest graph, not the dataset; graphs, nodes and triples are in a fixed order, so a
+    release gives the same bytes every time."""
+    graphs = sorted((g for g in store.named_graphs()), key=lambda g: g.value)
+    with open(target, "w", encoding="utf-8") as out:
+        out.write('{"@context": ' + json.dumps(context, ensure_ascii=False) + ',\n "@graph": [')
+        first = True
+
+        def emit(item: dict) -> None:
+            nonlocal first
+            out.write(("\n  " if first else ",\n  ") + json.dumps(item, ensure_ascii=False))
+            first = False
+
+        for graph in [ox.DefaultGraph(), *graphs]:
+            quads = list(store.quads_for_pattern(None, None, None, graph))
+            if not quads:
+                continue
+            nodes = _nodes(quads, context)
+            if isinstance(graph, ox.DefaultGraph):
+                for node in nodes:
+                    emit(node)
+            else:
+                emit({"@id": graph.value, "@graph": nodes})
+        out.write("\n]}\n")
 
 
 def expand_with(document: bytes | str, context: dict, context_url: str) -> rdflib.Dataset:

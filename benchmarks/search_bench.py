@@ -158,13 +158,16 @@ def measure(port: int, groups: dict[str, list[tuple]]) -> dict[str, dict]:
     first request of each group is a warm-up and not counted."""
     client = Client(port)
     times: dict[str, list[float]] = {name: [] for name in groups}
-    for requests in groups.values():
-        client.get(*requests[0])
-    longest = max(len(r) for r in groups.values())
-    for position in range(longest):
-        for name, requests in groups.items():
-            if position < len(requests):
-                times[name].append(client.get(*requests[position]))
+    try:
+        for requests in groups.values():
+            client.get(*requests[0])
+        longest = max(len(r) for r in groups.values())
+        for position in range(longest):
+            for name, requests in groups.items():
+                if position < len(requests):
+                    times[name].append(client.get(*requests[position]))
+    finally:
+        client.connection.close()
     return {name: {"n": len(values), "p50_ms": round(percentile(values, 50) * 1000, 2),
                    "p99_ms": round(percentile(values, 99) * 1000, 2),
                    "max_ms": round(max(values) * 1000, 2)} for name, values in times.items()}

@@ -263,6 +263,11 @@ def test_dumps_are_the_dataset_with_their_sizes_and_checksums(server, quads):
         body = gzip.decompress(reply.body) if name.endswith(".gz") else reply.body
         dataset = parse(body, parser)
         got = {(str(s), str(p), str(o), str(g)) for s, p, o, g in dataset.quads((None, None, None, None))}
+        if name == "dataset.jsonld":   # compacted with our context, given inline
+            document = json.loads(body)
+            assert isinstance(document["@context"], dict) and "name" in document["@context"]
+            graphs = [node for node in document["@graph"] if "@graph" in node]
+            assert graphs and all(not key.startswith("http") for g in graphs for n in g["@graph"] for key in n)
         if name == "dataset.ttl":      # Turtle holds the union of the graphs
             assert {t[:3] for t in got} == {t[:3] for t in expected}
         else:

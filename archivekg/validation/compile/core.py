@@ -18,7 +18,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from archivekg.validation import paths
 from archivekg.validation.compile import sparql
-from archivekg.validation.compile.literals import CANONICAL_INTEGER, Corrections, Test, sparql_string
+from archivekg.validation.compile.literals import CANONICAL_INTEGER, Corrections, Test, any_of, sparql_string
 from archivekg.validation.compile.model import CompileError, Constraint, Shape
 from archivekg.validation.terms import SH
 
@@ -468,7 +468,7 @@ class Compiler:
         if parameter == SH["in"]:
             for member in rule:
                 _plain_iri(shape, member, parameter)
-            return "!(" + (" || ".join(f"sameTerm({v}, {_iri(m)})" for m in rule) or "false") + ")"
+            return "!" + any_of([f"sameTerm({v}, {_iri(m)})" for m in rule])
         if parameter == SH.hasValue and not shape.is_property:
             _plain_iri(shape, rule, parameter)
             return f"!sameTerm({v}, {_iri(rule)})"

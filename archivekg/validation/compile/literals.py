@@ -38,6 +38,18 @@ RANGES = {"minInclusive": ">=", "minExclusive": ">", "maxInclusive": "<=", "maxE
 CANONICAL_INTEGER = "^-?(0|[1-9][0-9]*)$"
 
 
+def any_of(conditions: list[str]) -> str:
+    """``a || b || c ...`` as a balanced tree: a flat chain of thousands (the corrections of a
+    10,000-document corpus) is an expression as deep as it is long, and Oxigraph evaluates it
+    recursively: it overflowed the stack (a segmentation fault, not an error)."""
+    if not conditions:
+        return "false"
+    if len(conditions) == 1:
+        return conditions[0]
+    middle = len(conditions) // 2
+    return f"({any_of(conditions[:middle])} || {any_of(conditions[middle:])})"
+
+
 def sparql_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
 
@@ -129,7 +141,7 @@ class Corrections:
         flipped = self.flipped.get(test)
         if not flipped:
             return base
-        member = " || ".join(f"sameTerm({var}, {term})" for term in flipped)
+        member = any_of([f"sameTerm({var}, {term})" for term in flipped])
         return f"IF({member}, !({base}), {base})"
 
 
