@@ -5,7 +5,7 @@ annotations.
 ``annotations/<doc-id>.proposals.yaml`` and ``archivekg review`` remembers the proposals a
 person rejected in ``annotations/<doc-id>.rejected.yaml``, so that they are not proposed again.
 Neither is data of the graph: the build reads neither, and a change to them changes no release.
-Any other file the build does not read is still refused (release/incremental.py)."""
+Any other file the build does not read is still refused (release/state.py)."""
 
 from __future__ import annotations
 

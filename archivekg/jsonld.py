@@ -71,6 +71,13 @@ def _nodes(quads: list[ox.Quad], context: dict) -> list[dict]:
     return sorted(nodes, key=lambda node: str(node.get("id", node.get("@id", ""))))
 
 
+def node_objects(triples: bytes, context: dict) -> list[dict]:
+    """The node objects of some distinct triples (N-Triples), compacted with ``context``, in
+    the order ``write_dump`` writes them: the body of a graph (or of a run of its subjects)
+    in the JSON-LD dump the build assembles from blocks (release/blocks.py)."""
+    return _nodes(list(ox.parse(triples, format=ox.RdfFormat.N_TRIPLES)), context)
+
+
 def write_dump(store: ox.Store, target: Path, context: dict) -> None:
     """The whole dataset as one compacted JSON-LD document with its context inline (a dump is
     read offline: nothing to fetch): the default graph's nodes, then one node per named graph

@@ -161,7 +161,3 @@ def _merge(values: dict[str, Any], new: Mapping[str, Any], *, origin: str) -> No
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"{origin}: setting {key}: {exc}") from exc
 
-
-def describe() -> str:
-    """A table of every setting, for --help texts and the README."""
-    return "\n".join(f"{s.name} (default {s.default!r}): {s.help}" for s in SETTINGS)

@@ -33,7 +33,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from archivekg.namespaces import PREFIXES
-from archivekg.release.dumps import file_digest
+from archivekg.release.dumps import INDEX
 
 from .generate import generate
 
@@ -130,6 +130,8 @@ def measured(args: list[str], *, env=None, timeout: float = 3600) -> dict:
 
 # --------------------------------------------------------------------------- builds
 STEP = re.compile(r"^\s{2}(\S.*?)\s{2,}(\d+\.\d+) s$")
+# The build's steps that apply the rules of mappings/rules/derive and entail (archivekg/release/make.py).
+ENTAILMENT = ("entail per document", "entail over the union", "the inferred graph")
 
 
 BUILD = """import sys
@@ -151,9 +153,9 @@ def build(data: Path, out: Path, *, validate: bool = True, incremental: bool = T
             "peak_mib": round(result["peak_mib"]), "triples": manifest["triples"],
             "triples_per_second": round(manifest["triples"] / result["seconds"]),
             "validated": validate, "incremental": any("changed" in step for step in steps),
-            # The build does not hash its dumps (archivekg/store.py): hashed here to compare two.
-            "steps": steps, "dumps": {name: file_digest(out / "current" / name)["sha256"]
-                                      for name in manifest["dumps"]}}
+            "entailment_seconds": round(sum(steps.get(step, 0) for step in ENTAILMENT), 2),
+            "steps": steps, "dumps": {name: info["sha256"] for name, info in json.loads(
+                (out / "current" / INDEX).read_text(encoding="utf-8")).items()}}
 
 
 def change_one_document(data: Path, which: int) -> str:
@@ -428,6 +430,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, help="the JSON file (default benchmarks/results/<date>-<host>.json)")
     parser.add_argument("--skip", default="", help="comma-separated: rebuild, validation, serve, "
                         "virtuoso, rdflib, throughput, verify")
+    parser.add_argument("--no-validation", action="store_true",
+                        help="build without SHACL validation (the rest of the build, measured alone)")
     parser.add_argument("--duration", type=int, default=30, help="seconds per throughput run")
     parser.add_argument("--clients", default="1,4,16")
     parser.add_argument("--reps", type=int, default=20, help="timed runs of each competency query")
@@ -450,8 +454,8 @@ def main(argv: list[str] | None = None) -> None:
         data = generate(size, args.seed, work / f"corpus-{size}")
         out = work / f"build-{size}"
         shutil.rmtree(out, ignore_errors=True)
-        log(f"full build of {size} documents")
-        report["builds"][size] = build(data, out)
+        log(f"full build of {size} documents" + (" (no validation)" if args.no_validation else ""))
+        report["builds"][size] = build(data, out, validate=not args.no_validation)
         log(f"  {report['builds'][size]['seconds']} s, {report['builds'][size]['triples']} triples")
 
     largest = max(sizes)
@@ -460,7 +464,8 @@ def main(argv: list[str] | None = None) -> None:
         # Twice: what `archivekg build` does, then the build's own work (validation off).  In
         # this order: a release built without validation leaves no results for the next
         # rebuild to keep, and that one validates everything.
-        for key, validate in (("rebuild", True), ("rebuild_without_validation", False)):
+        plan = (("rebuild", True), ("rebuild_without_validation", False))
+        for key, validate in plan[1:] if args.no_validation else plan:
             changed = change_one_document(data, len(report))
             log(f"rebuild after changing {changed} (validation {'on' if validate else 'off'})")
             report[key] = build(data, out, validate=validate)
@@ -578,14 +583,23 @@ def targets(report: dict, largest: int) -> list[dict]:
 
     full = report["builds"].get(largest)
     if full:
-        add(f"full build, {largest} documents: < 120 s", f"{full['seconds']:.1f} s "
-            f"({full['triples']:,} triples, {full['triples_per_second']:,}/s)", full["seconds"] < 120)
+        if full["validated"]:
+            add(f"full build, {largest} documents: < 120 s", f"{full['seconds']:.1f} s "
+                f"({full['triples']:,} triples, {full['triples_per_second']:,}/s)", full["seconds"] < 120)
+        else:
+            add(f"full build, {largest} documents: < 120 s with validation",
+                f"{full['seconds']:.1f} s without validation ({full['triples']:,} triples); "
+                "validation measured apart", None)
+        add("entailment (the rules of derive/ and entail/): < 15 s", f"{full['entailment_seconds']:.1f} s ("
+            + ", ".join(f"{step} {full['steps'].get(step, 0):.1f} s" for step in ENTAILMENT) + ")",
+            full["entailment_seconds"] < 15)
         add("full build peak memory: < 4 GiB", f"{full['peak_mib']:,} MiB", full["peak_mib"] < 4096)
-    if "rebuild" in report:
-        rebuild, bare = report["rebuild"], report["rebuild_without_validation"]
+    if "rebuild_without_validation" in report:
+        bare = report["rebuild_without_validation"]
+        rebuild = report.get("rebuild", bare)
         same = bare.get("identical_to_full_build")
         validation = rebuild["steps"].get("validate (SHACL)", 0)
-        add("rebuild after a one-document change: < 3 s", f"{rebuild['seconds']:.2f} s, of which "
+        add("rebuild after a one-document change: < 3 s (aim 1 s)", f"{rebuild['seconds']:.2f} s, of which "
             f"validation {validation:.2f} s; without validation {bare['seconds']:.2f} s",
             rebuild["seconds"] < 3 and same is not False,
             ("incremental" if rebuild["incremental"] else "NOT incremental")
@@ -651,7 +665,8 @@ def print_table(report: dict, largest: int) -> None:
     for size, b in report["builds"].items():
         out.append(f"  {int(size):>6} documents  {b['seconds']:8.1f} s  {b['cpu_seconds']:8.1f} s  "
                    f"{b['peak_mib']:6,} MiB  {b['triples']:>10,}  {b['triples_per_second']:>8,}/s")
-        out.append("      " + ", ".join(f"{k} {v:.1f} s" for k, v in b["steps"].items()))
+        out.append("      " + ", ".join(f"{k} {v:.1f} s" for k, v in b["steps"].items())
+                   + f"; entailment {b['entailment_seconds']:.1f} s")
     for key in ("rebuild_without_validation", "rebuild"):
         if key in report:
             r = report[key]
@@ -696,7 +711,8 @@ def print_table(report: dict, largest: int) -> None:
                                                    f"({f['errors']})" for c, f in by_clients.items()))
     out.append("\nTargets:")
     for row in report["targets"]:
-        out.append(f"  [{'met' if row['met'] else 'MISSED'}] {row['target']}: {row['figure']}"
+        verdict = "measured" if row["met"] is None else "met" if row["met"] else "MISSED"
+        out.append(f"  [{verdict}] {row['target']}: {row['figure']}"
                    + (f" — {row['note']}" if row["note"] else ""))
     print("\n".join(out))
 

@@ -13,7 +13,6 @@ import pyoxigraph as ox
 
 from archivekg import rdfformats as formats
 from archivekg.rdfformats import FORMATS as GRAPH_FORMATS
-from archivekg.release.dumps import DERIVED
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -94,7 +93,8 @@ def service_description(*, endpoint: str, void_url: str, stats: dict[str, Any],
 
 
 def void_description(*, void_url: str, root: str, stats: dict[str, Any], settings: dict[str, Any],
-                     manifest: dict[str, Any] | None, title: str) -> list[Triple]:
+                     manifest: dict[str, Any] | None, title: str,
+                     downloads: Iterable[str] = ()) -> list[Triple]:
     document, dataset = _n(void_url), _n(void_url + "#dataset")
     out = [
         _a(document, VOID + "DatasetDescription"),
@@ -120,8 +120,7 @@ def void_description(*, void_url: str, root: str, stats: dict[str, Any], setting
             out.append(Triple(dataset, _n(OWL + "versionInfo"), ox.Literal(str(manifest["version"]))))
         if manifest.get("built"):
             out.append(Triple(dataset, _n(DCT + "modified"), ox.Literal(str(manifest["built"]))))
-        # The build's dumps, and those /download/ derives from them on first request.
-        for name in sorted(set(manifest.get("dumps") or {}) | set(DERIVED)):
+        for name in sorted(downloads):
             out.append(Triple(dataset, _n(VOID + "dataDump"), _n(f"{root}download/{name}")))
     for index, (graph, count) in enumerate(sorted(stats["graphs"].items())):
         subset = ox.BlankNode(f"subset{index}")

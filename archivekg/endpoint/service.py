@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, Response, current_app, request
 
 from archivekg import rdfformats as formats
@@ -10,6 +12,7 @@ from archivekg.endpoint.backend import backend
 from archivekg.endpoint.errors import ApiError
 from archivekg.endpoint.pool import PoolBusy, PoolError
 from archivekg.endpoint.protocol import negotiate_format, not_acceptable
+from archivekg.release import dumps
 
 bp = Blueprint("service", __name__)
 
@@ -27,9 +30,13 @@ def void():
         title = f"archivekg {manifest.get('version', '')}".strip()
     else:
         title = f"RDF served by archivekg ({engine.source.describe()})"
+    # The dumps are listed where their release folder is served; a server answering from an
+    # external triple store has no release folder (the machine that has it serves the dumps).
+    served_folder = manifest is not None and engine.source.kind != "store"
+    downloads = dumps.index(Path(engine.source.describe())) if served_folder else {}
     triples = description.void_description(
         void_url=request.base_url, root=request.url_root, stats=stats,
-        settings=current_app.config, manifest=manifest, title=title)
+        settings=current_app.config, manifest=manifest, title=title, downloads=downloads)
     response = Response(description.serialize(triples, fmt.name), content_type=fmt.content_type)
     response.vary.add("Accept")
     return response

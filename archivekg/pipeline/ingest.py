@@ -96,44 +96,35 @@ class Ingest:
         self._validators: dict[str, jsonschema.Draft202012Validator] = {}
 
     # ------------------------------------------------------------------ loading and checking
-    def load(self, only: set[str] | None = None) -> Corpus:
-        ids: dict[str, tuple[str, int]] = {}
-        registries = [self._read_registry(path, ids)
-                      for path in sorted((self.data_dir / "entities").glob("*.yaml"))]
-        documents: dict[str, DocumentInput] = {}
-        for path in sorted((self.data_dir / "documents").glob("*.yaml")):
+    def load(self, documents: set[str] | None = None, registries: bool = True,
+             ids: dict[str, tuple[str, int]] | None = None) -> Corpus:
+        """Read and check data/: everything, or only ``documents`` (ids) and, if asked, the
+        registries, against ``ids`` (where every other id of the corpus is defined): what a
+        build after a few changed files needs.  A partial reading may word an error otherwise
+        than a whole one (which of two definitions of an id comes second)."""
+        ids = dict(ids or {})
+        sources = [self._read_registry(path, ids)
+                   for path in sorted((self.data_dir / "entities").glob("*.yaml"))] if registries else []
+        folder, notes = self.data_dir / "documents", self.data_dir / "annotations"
+        if documents is None:
+            records, annotations = sorted(folder.glob("*.yaml")), sorted(notes.glob("*.yaml"))
+        else:
+            records = [folder / f"{doc_id}.yaml" for doc_id in sorted(documents)]
+            annotations = [path for path in (notes / f"{doc_id}.yaml" for doc_id in sorted(documents))
+                           if path.is_file()]
+        found: dict[str, DocumentInput] = {}
+        for path in records:
             doc = self._read_record(path, ids)
-            documents[doc.doc_id] = doc
-        for path in sorted((self.data_dir / "annotations").glob("*.yaml")):
+            found[doc.doc_id] = doc
+        for path in annotations:
             if not is_curation_file("annotations", path.name):
-                self._read_annotations(path, ids, documents)
+                self._read_annotations(path, ids, found)
 
-        corpus = Corpus(documents, registries, ids)
-        for source in registries:
+        corpus = Corpus(found, sources, ids)
+        for source in sources:
             for entry in source.data or []:
                 self._check_node(entry, source, corpus)
-        for doc in documents.values():
-            if only is not None and doc.doc_id not in only:
-                continue
-            self._check_node(doc.record.data, doc.record, corpus, skip=RECORD_FORMAT_KEYS)
-            if doc.annotations:
-                self._check_annotations(doc, corpus)
-        return corpus
-
-    def load_documents(self, doc_ids: set[str], ids: dict[str, tuple[str, int]]) -> Corpus:
-        """Only these documents, read and checked against ``ids`` (where every other id of the
-        corpus is defined): what a rebuild after a few changed files needs.  The registries
-        are not read; an error may be worded otherwise than a full load would word it."""
-        ids = dict(ids)
-        documents: dict[str, DocumentInput] = {}
-        for doc_id in sorted(doc_ids):
-            documents[doc_id] = self._read_record(self.data_dir / "documents" / f"{doc_id}.yaml", ids)
-        for doc_id in sorted(doc_ids):
-            path = self.data_dir / "annotations" / f"{doc_id}.yaml"
-            if path.is_file():
-                self._read_annotations(path, ids, documents)
-        corpus = Corpus(documents, [], ids)
-        for doc in documents.values():
+        for doc in found.values():
             self._check_node(doc.record.data, doc.record, corpus, skip=RECORD_FORMAT_KEYS)
             if doc.annotations:
                 self._check_annotations(doc, corpus)
@@ -388,14 +379,10 @@ class Ingest:
 
     def registry_jsonld(self, corpus: Corpus) -> dict:
         graph_iri = namespaces.graph_iri(self.base_iri, namespaces.ENTITIES)
-        nodes, raw = [], []
-        for source in corpus.registries:
-            for entry in source.data or []:
-                nodes.append(self._node(entry))
-                raw.extend(self._edtf_nodes(entry))
+        nodes = [self._node(entry) for source in corpus.registries for entry in source.data or []]
         meta = {"@id": graph_iri, "@type": "akgr:Registry", "@graph": nodes,
                 "akgr:files": [s.display for s in corpus.registries]}
-        return {"@context": self.context(), "@graph": [meta] + raw}
+        return {"@context": self.context(), "@graph": [meta]}
 
     def document_jsonld(self, doc: DocumentInput) -> dict:
         doc_iri = self.iri(doc.doc_id)
@@ -407,7 +394,6 @@ class Ingest:
         record_fields = {k: v for k, v in record.items() if k not in RECORD_FORMAT_KEYS}
         nodes.append({"@id": graph_iri, "@type": "akgr:Curated", **base,
                       "@graph": [self._node(record_fields)]})
-        nodes.extend(self._edtf_nodes(record_fields))
         nodes.append({"@id": f"{doc_iri}/text", "@type": "akgr:Text", **base,
                       "akgr:file": f"data/documents/{doc.text_path.name}",
                       "akgr:length": len(doc.text),
@@ -431,7 +417,6 @@ class Ingest:
             data = doc.annotations.data
             for thing in data.get("things") or []:
                 nodes[0]["@graph"].append(self._node(thing))
-                nodes.extend(self._edtf_nodes(thing))
             for index, statement in enumerate(data["statements"]):
                 statements.append((doc.annotations, data["statements"].line_of(index), statement))
 
@@ -462,7 +447,7 @@ class Ingest:
                 "@graph": [subject]}
         if statement.get("note"):
             node["akgr:note"] = statement["note"]
-        result = [node] + self._edtf_nodes(statement["claims"])
+        result = [node]
         for written, entity in sorted((statement.get("names") or {}).items()):
             mention_key = f"{statement_iri} {written} {entity}".encode()
             result.append({"@id": f"{self.iri(doc.doc_id)}/mention/"
@@ -499,39 +484,20 @@ class Ingest:
                     "@type": term.datatype}
         return value
 
-    def _edtf_nodes(self, data) -> list[dict]:
-        """Bounds of every EDTF literal in ``data`` (so SPARQL rules can make time-spans)."""
-        found = []
-        def walk(node):
-            if isinstance(node, dict):
-                for key, value in node.items():
-                    if key in NODE_KEYWORDS:
-                        continue
-                    term = self.vocabulary.term(key)
-                    if term.kind == "language-map":
-                        continue
-                    for item in (value if isinstance(value, list) else [value]):
-                        if isinstance(item, dict):
-                            walk(item)
-                        elif term.datatype == EDTF:
-                            found.append(str(item))
-        walk(data)
-        return self.edtf_value_nodes(found)
 
-    @staticmethod
-    def edtf_value_nodes(values) -> list[dict]:
-        """The raw nodes giving the bounds of these EDTF values (JSON-LD, default graph)."""
-        nodes = []
-        for value in sorted(set(values)):
-            earliest, latest = edtf_bounds(value)
-            node = {"@id": f"urn:archivekg:edtf:{urlquote(value, safe='')}", "@type": "akgr:EdtfValue",
-                    "akgr:edtf": {"@value": value, "@type": EDTF}}
-            if earliest:
-                node["akgr:earliest"] = {"@value": earliest, "@type": XSD + "date"}
-            if latest:
-                node["akgr:latest"] = {"@value": latest, "@type": XSD + "date"}
-            nodes.append(node)
-        return nodes
+def raw_edtf_bounds(values) -> bytes:
+    """The raw nodes giving the bounds of these EDTF values, as N-Triples for the default graph
+    (the date rules of mappings/rules/derive read them: a pure function of the literal)."""
+    lines = []
+    for value in sorted(set(values)):
+        earliest, latest = edtf_bounds(value)
+        node = f"<urn:archivekg:edtf:{urlquote(value, safe='')}>"
+        lines.append(f'{node} <{RAW}edtf> "{value}"^^<{EDTF}> .')
+        if earliest:
+            lines.append(f'{node} <{RAW}earliest> "{earliest}"^^<{XSD}date> .')
+        if latest:
+            lines.append(f'{node} <{RAW}latest> "{latest}"^^<{XSD}date> .')
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 
 def edtf_bounds(value: str, file: str | None = None, line: int | None = None,

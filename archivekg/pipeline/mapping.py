@@ -1,22 +1,23 @@
-"""Mapping and entailment, the two rule-driven steps of the pipeline.
+"""Mapping: each document's JSON-LD, reshaped by the rules of ``mappings/rules/document`` into
+its named graph; the registries likewise into the graph ``entities``.
 
-Each document's JSON-LD is loaded into a store and reshaped by the SPARQL rules of
-``mappings/rules/document`` into one named graph per document; the rules of
-``mappings/rules/derive`` and ``mappings/rules/entail`` then add what the data entails
-(into the internal graph ``namespaces.INFERRED_INTERNAL``) until they add nothing more.
+Every rule of rules/document reads one statement's (or one document's) raw nodes, so a
+document's graph is a function of its own files: mapping documents one at a time or all
+together gives the same graphs, and many are mapped in one store for speed.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from archivekg.namespaces import INFERRED, ONTOLOGY, RAW, graph_iri
-from archivekg.pipeline.ingest import Ingest
+from archivekg import namespaces
+from archivekg.namespaces import RAW
+from archivekg.pipeline.entailment import blob_of, lines_of
+from archivekg.pipeline.ingest import Corpus, Ingest
 
 
 def run_rules(store: ox.Store, folder: Path | list[Path]) -> None:
@@ -28,55 +29,25 @@ def run_rules(store: ox.Store, folder: Path | list[Path]) -> None:
             raise SyntaxError(f"{path}: {exc}") from exc
 
 
-def entailment_rules(mappings: Path) -> tuple[list[Path], list[Path]]:
-    """The rules of derive/ and entail/ that add triples, and those that only delete.
-
-    Deleting rules (``90-not-again``: an entailment a document already asserts is not
-    repeated) remove copies of triples that stay in another graph, and every rule reads the
-    union of the graphs: so they change nothing a rule sees, and running them once after
-    the fixpoint leaves the same graph as running them in every round, at a fraction of the
-    cost (they join the whole inferred graph with every other graph).
-    """
-    adding, deleting = [], []
-    for folder in ("derive", "entail"):
-        for path in sorted((mappings / "rules" / folder).glob("*.ru")):
-            code = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines()
-                             if not line.lstrip().startswith("#"))
-            (adding if re.search(r"\bINSERT\b", code, re.IGNORECASE) else deleting).append(path)
-    return adding, deleting
-
-
-def entail(store: ox.Store, mappings: Path, after_first_round: Callable[[], None] | None = None) -> None:
-    """Apply the rules until they add nothing (their fixpoint), then the deleting ones.
-
-    ``after_first_round`` runs between the first round and the others (a rebuild adds the
-    unchanged entailments there, see delta.py)."""
-    adding, deleting = entailment_rules(mappings)
-    run_rules(store, adding)
-    if after_first_round is not None:
-        after_first_round()
-    before = -1
-    while before != len(store):
-        before = len(store)
-        run_rules(store, adding)
-    run_rules(store, deleting)
-
-
-def not_in_ontology(base: str) -> str:
-    """An entailment the ontology states as written (the units are akg:Unit and skos:Concept
-    there) is not repeated in the inferred graph: no triple is stated in two graphs, so the
-    union default graph returns each once (docs/graph-model.md, "Each triple once")."""
-    return f"""DELETE {{ GRAPH <{graph_iri(base, INFERRED)}> {{ ?s ?p ?o }} }}
-        WHERE {{ GRAPH <{graph_iri(base, INFERRED)}> {{ ?s ?p ?o }} GRAPH <{graph_iri(base, ONTOLOGY)}> {{ ?s ?p ?o }} }}"""
-
-
-def map_documents(store: ox.Store, ingest: Ingest, corpus, mappings: Path) -> None:
-    """Each document's JSON-LD, then the document rules: one named graph per document.
-    Every rule of rules/document/ reads one statement's (or one document's) raw nodes, so
-    mapping documents one at a time or all together gives the same graphs."""
-    for doc_id in sorted(corpus.documents):
+def map_parts(ingest: Ingest, corpus: Corpus, mappings: Path, documents: Iterable[str],
+              registries: bool) -> tuple[ox.Store, dict[str, bytes]]:
+    """The graphs of ``documents`` (and of the registries, if asked): the store that holds
+    them, and each graph's IRI with its sorted N-Triples."""
+    base = ingest.base_iri
+    store = ox.Store()
+    wanted = []
+    if registries:
+        store.load(json.dumps(ingest.registry_jsonld(corpus)).encode("utf-8"), format=ox.RdfFormat.JSON_LD)
+        run_rules(store, mappings / "rules" / "registry")
+        wanted.append(namespaces.graph_iri(base, namespaces.ENTITIES))
+    for doc_id in sorted(documents):
         payload = json.dumps(ingest.document_jsonld(corpus.documents[doc_id]))
         store.load(payload.encode("utf-8"), format=ox.RdfFormat.JSON_LD)
+        wanted.append(namespaces.graph_iri(base, doc_id))
     run_rules(store, mappings / "rules" / "document")
     store.update(f"""PREFIX akgr: <{RAW}>
-        DELETE {{ GRAPH ?st {{ ?s ?p ?o }} }} WHERE {{ ?st a akgr:Statement . GRAPH ?st {{ ?s ?p ?o }} }}""")
+        DELETE {{ GRAPH ?st {{ ?s ?p ?o }} }} WHERE {{ ?st a akgr:Statement . GRAPH ?st {{ ?s ?p ?o }} }} ;
+        DROP DEFAULT""")
+    graphs = {graph: blob_of(lines_of(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))))
+              for graph in wanted}
+    return store, graphs

@@ -4,13 +4,13 @@ A build is a folder ``BUILD_DIR/releases/<name>/`` holding
 
 - ``store/``         an on-disk Oxigraph store with every named graph,
 - ``dataset.nq``     the whole dataset as N-Quads (sorted, byte-identical between builds),
-- ``dataset.trig``   the same as TriG,
-- ``manifest.json``  what was built: counts per graph, the dumps' sizes, the version,
+- ``dataset.trig``, ``dataset.nq.gz``, ``dataset.ttl``, ``dataset.jsonld``   the same in the
+  other formats the download page offers (blocks.py),
+- ``downloads.json`` every dump's size and SHA-256,
+- ``manifest.json``  what was built: counts per graph, the N-Quads and TriG sizes, the version.
 - ``search/``        the search index: full text and names (``release/search/``).
 
-The dumps' SHA-256 checksums are computed once, with the derived dumps, by
-``linkeddata/dumps.py`` for /download/: a rebuild rewrites 0.7 GB of dumps at ten thousand
-documents, and hashing them would cost it a second and a half.
+All of it is written by the build (assemble.py); nothing writes into a published release.
 
 ``BUILD_DIR/current`` is a symbolic link to the release being served.  A build writes a
 new release and then replaces the link in one ``rename``: readers see the old graph or the

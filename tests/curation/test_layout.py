@@ -8,7 +8,7 @@ import pytest
 
 from archivekg import settings as settings_module
 from archivekg.errors import UnexpectedFileError
-from archivekg.release import incremental
+from archivekg.release import state
 from archivekg.release.make import build
 
 from .conftest import ROOT
@@ -32,8 +32,8 @@ def test_curation_files_are_allowed_and_not_read(case, tmp_path):
     # Not even valid annotations: the build must not read them.
     (case / "annotations" / "memo-test-1950.proposals.yaml").write_text("document: [not, an, id]\n")
     (case / "annotations" / "memo-test-1950.rejected.yaml").write_text("- {proposal: p-1}\n")
-    incremental.check_layout(case)
-    files = incremental.scan(case)
+    state.check_layout(case)
+    files = state.scan(case)
     assert not any("proposals" in f or "rejected" in f for f in files)
     second = build(settings, validate=False)
     assert (second.release / "dataset.nq").read_bytes() == dump
@@ -49,15 +49,15 @@ def test_curation_files_are_allowed_and_not_read(case, tmp_path):
 def test_only_the_curation_names_beside_the_annotations_are_skipped(case, folder, name, message):
     (case / folder / name).write_text("x: 1\n")
     if message is None:
-        incremental.check_layout(case)
+        state.check_layout(case)
         skipped = name.startswith(".") or folder == "annotations"
-        assert (f"{folder}/{name}" in incremental.scan(case)) is not skipped
+        assert (f"{folder}/{name}" in state.scan(case)) is not skipped
     else:
         with pytest.raises(UnexpectedFileError, match=message):
-            incremental.check_layout(case)
+            state.check_layout(case)
 
 
 def test_a_curation_file_that_is_a_folder_is_refused(case):
     (case / "annotations" / "memo-test-1950.proposals.yaml").mkdir()
     with pytest.raises(UnexpectedFileError, match="is a folder"):
-        incremental.check_layout(case)
+        state.check_layout(case)

@@ -19,8 +19,8 @@ from sparql.conftest import start_server
 from archivekg import settings as settings_module
 from archivekg.cli import main
 from archivekg.errors import SchemaError
-from archivekg.release.incremental import check_layout
 from archivekg.release.make import build
+from archivekg.release.state import check_layout
 from archivekg.release.store import current_release, open_store
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import http.server
 import json
 import os
@@ -299,8 +300,12 @@ def make_release(build_dir: Path) -> Path:
         if isinstance(quad.graph_name, ox.NamedNode):
             graphs[quad.graph_name.value] = graphs.get(quad.graph_name.value, 0) + 1
     del store
-    for name in ("dataset.nq", "dataset.trig"):
+    # Every dump the build writes, with their index (release/blocks.py, release/dumps.py).
+    names = ("dataset.nq", "dataset.trig", "dataset.nq.gz", "dataset.ttl", "dataset.jsonld")
+    for name in names:
         (release / name).write_bytes(b"")
+    (release / "downloads.json").write_text(json.dumps(
+        {name: {"bytes": 0, "sha256": hashlib.sha256(b"").hexdigest()} for name in names}))
     (release / "manifest.json").write_text(json.dumps({
         "version": "0.1.0", "base_iri": "http://example.org/", "built": "2024-01-01T00:00:00Z",
         "triples": quads, "graphs": graphs,

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from archivekg import settings as settings_module
+from archivekg.jsonld import load_context
 from archivekg.namespaces import LICENSE, PREFIXES
+from archivekg.release.assemble import write_store_release
 from archivekg.release.publication import record_iri, staging_prefix
 from archivekg.release.publish import PublishError, publish, read_state
 from archivekg.release.remote import Client, Credentials, StoreUnreachable
@@ -22,6 +25,8 @@ from archivekg.release.store import switch_current
 from archivekg.release.writer import ReleaseWriter
 
 from .faults import FaultProxy
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +41,7 @@ def write_release(build_dir, base: str, graphs: dict[str, str]):
         store.load(f"@prefix ex: <{base}id/> .\n{turtle}".encode(), format=ox.RdfFormat.TURTLE,
                    to_graph=ox.NamedNode(f"{base}graph/{name}"))
     writer = ReleaseWriter(build_dir)
-    writer.write_dumps(store, PREFIXES)
-    writer.load_store()
+    write_store_release(writer, store, PREFIXES, load_context(ROOT / "mappings"))
     release = writer.finish(base, LICENSE)
     switch_current(build_dir, release)
     return release

@@ -4,6 +4,8 @@
 # schema:geo from the ontology's subproperties).
 PREFIX akg: <https://w3id.org/archivekg/ontology#>
 PREFIX geo: <http://www.opengis.net/ont/geosparql#>
+# scope: union
+# reads: ?place akg:location ?c, ?c akg:latitude ?lat, ?c akg:longitude ?lon
 INSERT { GRAPH <urn:archivekg:inferred> { ?c geo:asWKT ?wkt } }
 WHERE {
   GRAPH ?g { ?place akg:location ?c . ?c akg:latitude ?lat ; akg:longitude ?lon }

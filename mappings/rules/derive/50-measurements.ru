@@ -4,6 +4,8 @@
 # that give it, so that summing over the measurements counts each figure once.
 PREFIX akg: <https://w3id.org/archivekg/ontology#>
 PREFIX crm: <http://www.cidoc-crm.org/cidoc-crm/>
+# scope: triple ?g
+# reads: ?x akg:hasQuantity ?q
 INSERT { GRAPH <urn:archivekg:inferred> {
   ?m a crm:E16_Measurement ; crm:P39_measured ?x ; crm:P40_observed_dimension ?q .
 } }

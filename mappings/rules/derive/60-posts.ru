@@ -3,6 +3,8 @@
 # of each tenure, labelled with the title as the text gives it (in English).
 PREFIX akg: <https://w3id.org/archivekg/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+# scope: triple ?g
+# reads: ?t akg:positionTitle ?title
 INSERT { GRAPH <urn:archivekg:inferred> {
   ?t akg:postType ?post .
   ?post a akg:PostType ; skos:prefLabel ?label .

@@ -4,9 +4,13 @@
 PREFIX akg: <https://w3id.org/archivekg/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX schema: <http://schema.org/>
+# scope: union
+# reads: ?doc akg:citation ?c, ?c akg:citationText ?text
 INSERT { GRAPH <urn:archivekg:inferred> { ?doc dcterms:bibliographicCitation ?text } }
 WHERE { GRAPH ?g { ?doc akg:citation ?c . ?c akg:citationText ?text } }
 ;
+# scope: union
+# reads: ?doc akg:citation ?c, ?c akg:archive ?archive, ?doc akg:archive ?archive, ?doc akg:hasText ?text
 INSERT { GRAPH <urn:archivekg:inferred> { ?doc schema:holdingArchive ?archive } }
 WHERE {
   { GRAPH ?g { ?doc akg:citation ?c . ?c akg:archive ?archive } }

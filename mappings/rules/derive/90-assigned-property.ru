@@ -4,6 +4,9 @@
 PREFIX akg: <https://w3id.org/archivekg/ontology#>
 PREFIX crm: <http://www.cidoc-crm.org/cidoc-crm/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+# scope: triple ?g
+# reads: ?f akg:factProperty ?p
+# tbox: ?p rdfs:subPropertyOf ?super
 INSERT { GRAPH <urn:archivekg:inferred> { ?f crm:P177_assigned_property_of_type ?super } }
 WHERE {
   GRAPH ?g { ?f akg:factProperty ?p }
