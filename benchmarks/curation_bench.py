@@ -57,9 +57,12 @@ class Corpus:
         self.entities: dict[str, Entity] = {}
         for path in sorted((data / "entities").glob("*.yaml")):
             for entry in load_yaml(path) or []:
+                # As gazetteer.load reads them: variants and names in script.
+                variants = [str(v) for v in entry.get("variants") or []]
+                variants += [str(form) for item in entry.get("namesInScript") or []
+                             for form in (item.get("form") or {}).values()]
                 self.entities[entry["id"]] = Entity(entry["id"], entry["type"], str(entry["name"]),
-                                                    [str(v) for v in entry.get("variants") or []], path.stem)
-        self.registry = {e.id: (e.type, e.names) for e in self.entities.values()}
+                                                    variants, path.stem)
         self.records, self.texts, self.annotations = {}, {}, {}
         for path in sorted((data / "documents").glob("*.yaml")):
             record = load_yaml(path)
@@ -69,6 +72,15 @@ class Corpus:
             if not is_curation_file("annotations", path.name):
                 annotations = load_yaml(path)
                 self.annotations[annotations["document"]] = annotations
+        # The names each document's curator wrote for an entity (``names`` of its statements):
+        # gazetteer.load gives them to the annotator, so a left-out document keeps the others'.
+        self.written = {d: gazetteer_module.names_as_written([a]) for d, a in self.annotations.items()}
+        everyone = defaultdict(list)
+        for names in self.written.values():
+            for entity, forms in names.items():
+                everyone[entity] += [f for f in forms if f not in everyone[entity]]
+        self.registry = {e.id: (e.type, list(dict.fromkeys([*e.names, *everyone.get(e.id, [])])))
+                         for e in self.entities.values()}
         self.refers = {d: truth_module.references(self.records[d], self.annotations.get(d), self.registry)
                        for d in self.records}
         # Which documents write each name (the variants a left-out registry keeps).
@@ -99,6 +111,9 @@ class Corpus:
             if entity.id in self.refers[doc_id] and entity.id not in others:
                 continue         # only this document refers to it
             variants = [v for v in entity.variants if self.writers[v] - {doc_id}]
+            for other, names in self.written.items():
+                if other != doc_id:
+                    variants += [n for n in names.get(entity.id, []) if n not in variants]
             kept.append(Entity(entity.id, entity.type, entity.name, variants, entity.registry))
         decrees = {k: v for d, numbers in self.decrees.items() if d != doc_id for k, v in numbers.items()}
         return Gazetteer(kept, decrees)
