@@ -72,39 +72,10 @@ def _nodes(quads: list[ox.Quad], context: dict) -> list[dict]:
 
 
 def node_objects(triples: bytes, context: dict) -> list[dict]:
-    """The node objects of some distinct triples (N-Triples), compacted with ``context``, in
-    the order ``write_dump`` writes them: the body of a graph (or of a run of its subjects)
-    in the JSON-LD dump the build assembles from blocks (release/blocks.py)."""
+    """The node objects of some distinct triples (N-Triples), compacted with ``context``, in a
+    fixed order: the body of a graph (or of a run of its subjects) in the JSON-LD dump the
+    build assembles from blocks (release/blocks.py)."""
     return _nodes(list(ox.parse(triples, format=ox.RdfFormat.N_TRIPLES)), context)
-
-
-def write_dump(store: ox.Store, target: Path, context: dict) -> None:
-    """The whole dataset as one compacted JSON-LD document with its context inline (a dump is
-    read offline: nothing to fetch): the default graph's nodes, then one node per named graph
-    with its triples as ``@graph``.  Each graph is compacted on its own, so memory follows the
-    largest graph, not the dataset; graphs, nodes and triples are in a fixed order, so a
-    release gives the same bytes every time."""
-    graphs = sorted((g for g in store.named_graphs()), key=lambda g: g.value)
-    with open(target, "w", encoding="utf-8") as out:
-        out.write('{"@context": ' + json.dumps(context, ensure_ascii=False) + ',\n "@graph": [')
-        first = True
-
-        def emit(item: dict) -> None:
-            nonlocal first
-            out.write(("\n  " if first else ",\n  ") + json.dumps(item, ensure_ascii=False))
-            first = False
-
-        for graph in [ox.DefaultGraph(), *graphs]:
-            quads = list(store.quads_for_pattern(None, None, None, graph))
-            if not quads:
-                continue
-            nodes = _nodes(quads, context)
-            if isinstance(graph, ox.DefaultGraph):
-                for node in nodes:
-                    emit(node)
-            else:
-                emit({"@id": graph.value, "@graph": nodes})
-        out.write("\n]}\n")
 
 
 def expand_with(document: bytes | str, context: dict, context_url: str) -> rdflib.Dataset:
