@@ -125,12 +125,16 @@ def names_as_written(annotations: Iterable[dict]) -> dict[str, list[str]]:
     """Entity id → the names the curated documents write for it (the ``names`` of their
     statements: "Molotov", "Cde. Molotov", a bare "Kim"): they are mentions, not names of the
     registry, but the next document writes them the same way.  A name written for several
-    entities stays with each, so that it is found ambiguous rather than given to one."""
+    entities stays with each, so that it is found ambiguous rather than given to one.  Only
+    names: a description the curator resolved in its context ("the country", "our troops")
+    starts with a small letter after its article ("the Embassy" is a name) and would mean
+    another thing in another document."""
     found: dict[str, dict[str, None]] = defaultdict(dict)
     for data in annotations:
         for statement in data.get("statements") or []:
             for name, entity in (statement.get("names") or {}).items():
-                if isinstance(entity, str):
+                letters = [c for c in re.sub(r"^(?:the|a|an)\s+", "", str(name), flags=re.IGNORECASE) if c.isalpha()]
+                if isinstance(entity, str) and letters and not letters[0].islower():
                     found[entity][str(name)] = None
     return {entity: list(names) for entity, names in found.items()}
 
