@@ -57,12 +57,7 @@ class Corpus:
         self.entities: dict[str, Entity] = {}
         for path in sorted((data / "entities").glob("*.yaml")):
             for entry in load_yaml(path) or []:
-                # As gazetteer.load reads them: variants and names in script.
-                variants = [str(v) for v in entry.get("variants") or []]
-                variants += [str(form) for item in entry.get("namesInScript") or []
-                             for form in (item.get("form") or {}).values()]
-                self.entities[entry["id"]] = Entity(entry["id"], entry["type"], str(entry["name"]),
-                                                    variants, path.stem)
+                self.entities[entry["id"]] = gazetteer_module.registry_entity(entry, path.stem)
         self.records, self.texts, self.annotations = {}, {}, {}
         for path in sorted((data / "documents").glob("*.yaml")):
             record = load_yaml(path)

@@ -40,6 +40,15 @@ class Entity:
         return list(dict.fromkeys([self.name, *self.variants]))
 
 
+def registry_entity(entry: dict, registry: str) -> Entity:
+    """An entry of a registry file with the forms it gives: its variants and its names in
+    script."""
+    variants = [str(v) for v in entry.get("variants") or []]
+    variants += [str(form) for item in entry.get("namesInScript") or []
+                 for form in (item.get("form") or {}).values()]
+    return Entity(entry["id"], entry["type"], str(entry["name"]), variants, registry)
+
+
 def name_key(text: str) -> tuple[str, ...]:
     """The words of a name as the table compares them."""
     return tuple(token.text for token in name_tokens(text))
@@ -87,11 +96,9 @@ def load(data_dir: Path, without: set[str] = frozenset()) -> Gazetteer:
         for entry in load_yaml(path) or []:
             if entry["id"] in without:
                 continue
-            variants = [str(v) for v in entry.get("variants") or []]
-            variants += [str(form) for item in entry.get("namesInScript") or []
-                         for form in (item.get("form") or {}).values()]
-            variants += written.get(entry["id"], [])
-            entities.append(Entity(entry["id"], entry["type"], str(entry["name"]), variants, path.stem))
+            entity = registry_entity(entry, path.stem)
+            entity.variants += [n for n in written.get(entity.id, []) if n not in entity.variants]
+            entities.append(entity)
     gazetteer = Gazetteer(entities, decree_numbers(data_dir, annotations))
     gazetteer.ids |= defined_ids(data_dir)
     return gazetteer

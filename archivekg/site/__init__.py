@@ -9,8 +9,8 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    # Imported here, so that `python -m archivekg.release.dumps` (run by the build or by
-    # the server) does not load the web layer first.
+    # Imported here, so that importing the package (as the build and the commands do) does
+    # not load the web layer.
     from archivekg.site.render import not_found, pages, warmup
     from archivekg.site.routes import (
         browse,
