@@ -8,7 +8,10 @@ vocabularies for the rest (``crm:``, ``schema:``, ``prov:``).  It is served at a
 
 PyLD (the JSON-LD API's reference implementation for Python) does the compaction: rdflib's
 serializer puts an untagged string under a term whose context gives a default language, so the
-string comes back tagged when the document is expanded.
+string comes back tagged when the document is expanded.  Its IRI compaction looks for the
+shortest compact IRI by trying every term of the context on every IRI, three quarters of the
+time of a dump; ``_Processor`` remembers its answers (tests/test_jsonld.py compares it with
+PyLD's own on the shipped corpus).
 """
 
 from __future__ import annotations
@@ -22,6 +25,47 @@ import rdflib
 from pyld import jsonld as pyld
 
 CONTEXT_FILE = "context.jsonld"
+MEMO_LIMIT = 1_000_000       # entries, then the memo starts again (a few hundred MB at most)
+
+# The keys a value may have for the compacted IRI to depend on nothing but the value's kind,
+# language, direction, datatype and node IRI (not on the lexical form): what PyLD's
+# _compact_iri and _select_term read of a value.  Anything else (lists, @index, graphs) is
+# asked of PyLD every time.
+_PLAIN = frozenset({"@value", "@language", "@type", "@direction"})
+
+
+def _signature(value) -> tuple | None:
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        return None
+    if "@id" in value:
+        return ("@id", value["@id"]) if len(value) == 1 and isinstance(value["@id"], str) else None
+    if "@value" not in value or not value.keys() <= _PLAIN:
+        return None
+    return tuple(sorted((k, v) for k, v in value.items() if k != "@value" and isinstance(v, str))) \
+        + (("@value", len(value)),)
+
+
+class _Processor(pyld.JsonLdProcessor):
+    """PyLD's processor with its IRI compaction remembered, per processed context (PyLD names
+    each by a ``_uuid`` and keeps it for the same context: its inverse-context cache relies on
+    that too).  The answer is a pure function of what the key holds."""
+
+    memo: dict = {}
+
+    def _compact_iri(self, active_ctx, iri, value=None, vocab=False, base=None, reverse=False):
+        signature = _signature(value)
+        uuid = active_ctx.get("_uuid")
+        if signature is None or uuid is None or not isinstance(base, str | None):
+            return super()._compact_iri(active_ctx, iri, value, vocab, base, reverse)
+        key = (uuid, iri, signature, vocab, base, reverse)
+        found = self.memo.get(key, self)
+        if found is self:
+            if len(self.memo) >= MEMO_LIMIT:
+                self.memo.clear()
+            found = self.memo[key] = super()._compact_iri(active_ctx, iri, value, vocab, base, reverse)
+        return found
 
 
 def load_context(mappings_dir: str | Path) -> dict:
@@ -34,8 +78,9 @@ def compact(quads: Iterable[ox.Quad], context: dict, context_url: str) -> bytes:
     """The quads as compacted JSON-LD; quads in the default graph are top-level nodes, those of
     a named graph are the ``@graph`` of a node named after the graph."""
     nquads = ox.serialize(list(quads), format=ox.RdfFormat.N_QUADS).decode("utf-8")
-    expanded = pyld.from_rdf(nquads, {"format": "application/n-quads"})
-    document = pyld.compact(expanded, {"@context": context})
+    processor = _Processor()
+    expanded = processor.from_rdf(nquads, {"format": "application/n-quads"})
+    document = processor.compact(expanded, {"@context": context}, {})
     document["@context"] = context_url
     if "@graph" not in document:     # a single node: keep one shape for every document
         node = {k: v for k, v in document.items() if k != "@context"}
@@ -62,8 +107,9 @@ def _nodes(quads: list[ox.Quad], context: dict) -> list[dict]:
     quads = sorted(quads, key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
     dataset = {"@default": [{"subject": _rdf_term(q.subject), "predicate": _rdf_term(q.predicate),
                              "object": _rdf_term(q.object)} for q in quads]}
-    expanded = pyld.from_rdf(dataset, {})
-    document = pyld.compact(expanded, {"@context": context}, {"skipExpansion": True})
+    processor = _Processor()
+    expanded = processor.from_rdf(dataset, {})
+    document = processor.compact(expanded, {"@context": context}, {"skipExpansion": True})
     nodes = document.get("@graph")
     if nodes is None:
         node = {k: v for k, v in document.items() if k != "@context"}

@@ -74,3 +74,25 @@ def test_the_same_triples_in_any_order_give_the_same_nodes():
     context = jsonld.load_context(ROOT / "mappings")
     lines = [line for line in DATA.strip().splitlines() if line.endswith(f"<{GRAPH}memo> .")]
     assert _dump(lines, context) == _dump(list(reversed(lines)), context)
+
+
+def test_remembered_iri_compaction_gives_pyld_own_nodes(built):
+    """jsonld._Processor remembers PyLD's IRI compaction; on every graph of the shipped corpus
+    its node objects are PyLD's, key for key and in the same order."""
+    from pyld import jsonld as pyld
+
+    context = jsonld.load_context(ROOT / "mappings")
+    by_graph: dict[str, list[ox.Quad]] = {}
+    for quad in ox.parse(path=str(Path(built["settings"]["BUILD_DIR"]) / "current" / "dataset.nq"), format=ox.RdfFormat.N_QUADS):
+        by_graph.setdefault(str(quad.graph_name), []).append(quad)
+    assert len(by_graph) > 3
+    jsonld._Processor.memo.clear()
+    for graph, quads in sorted(by_graph.items()):
+        ours = json.dumps(jsonld._nodes(quads, context), ensure_ascii=False)
+        ordered = sorted(quads, key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
+        dataset = {"@default": [{"subject": jsonld._rdf_term(q.subject), "predicate": jsonld._rdf_term(q.predicate),
+                                 "object": jsonld._rdf_term(q.object)} for q in ordered]}
+        document = pyld.compact(pyld.from_rdf(dataset, {}), {"@context": context}, {"skipExpansion": True})
+        theirs = sorted(document["@graph"], key=lambda node: str(node.get("id", node.get("@id", ""))))
+        assert ours == json.dumps(theirs, ensure_ascii=False), graph
+    assert jsonld._Processor.memo, "the memo was not used"
