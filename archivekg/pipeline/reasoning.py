@@ -32,6 +32,11 @@ def ontology_files(ontology_dir: Path) -> list[Path]:
     return sorted(Path(ontology_dir).rglob("*.ttl"))
 
 
+# The closed ontology by the digest of its files: a process that builds several folders (a
+# server's rebuilds, the tests) closes the same ontology once; owlrl takes seconds.
+_CLOSED: dict[str, str] = {}
+
+
 def tbox_axioms(files: list[Path], cache_dir: Path | None = None) -> str:
     """The entailment-relevant axioms of the closed ontology, as sorted N-Triples text."""
     digest = hashlib.sha256()
@@ -40,6 +45,12 @@ def tbox_axioms(files: list[Path], cache_dir: Path | None = None) -> str:
     cached = Path(cache_dir) / f"tbox-{digest.hexdigest()[:16]}.nt" if cache_dir else None
     if cached and cached.is_file():
         return cached.read_text(encoding="utf-8")
+    if digest.hexdigest() in _CLOSED:          # closed before in this process, for another build folder
+        text = _CLOSED[digest.hexdigest()]
+        if cached:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            cached.write_text(text, encoding="utf-8")
+        return text
 
     import owlrl  # here, not above: a rebuild (seconds) reads the cache and never needs it
 
@@ -62,6 +73,7 @@ def tbox_axioms(files: list[Path], cache_dir: Path | None = None) -> str:
         elif p == RDF.type and o in _KEPT_TYPES:
             lines.add(f"{s.n3()} {p.n3()} {o.n3()} .")
     text = "\n".join(sorted(lines)) + "\n"
+    _CLOSED[digest.hexdigest()] = text
     if cached:
         cached.parent.mkdir(parents=True, exist_ok=True)
         cached.write_text(text, encoding="utf-8")
