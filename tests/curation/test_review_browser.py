@@ -59,8 +59,7 @@ def test_review_page_walkthrough(reviewing):
     browser.open("/review")
     browser.find("#reviewer").send_keys("A. Curator")
     browser.find("#token").send_keys("not the token")
-    browser.find("form.review-login button").click()
-    browser.settle()
+    browser.click_and_load(browser.find("form.review-login button"))
     assert "not the update token" in browser.find("p.error").text
     browser.shoot("review-login-refused", ARTIFACTS)
     # The refused login is a 403 the console reports; nothing else may be.
@@ -69,11 +68,9 @@ def test_review_page_walkthrough(reviewing):
          f"of 403 (FORBIDDEN)"]
     browser.find("#reviewer").send_keys("A. Curator")
     browser.find("#token").send_keys(TOKEN)
-    browser.find("form.review-login button").click()
-    browser.settle()
+    browser.click_and_load(browser.find("form.review-login button"))
     assert browser.find("strong.reviewer").text == "A. Curator"
-    browser.find(f"a[href='/review/{PAGE_ID}']").click()
-    browser.settle()
+    browser.click_and_load(browser.find(f"a[href='/review/{PAGE_ID}']"))
     sections = browser.find_all("section.proposal")
     assert len(sections) == 15
     marks = [m.text for m in browser.find_all("section.proposal mark")]
@@ -93,12 +90,10 @@ def test_review_page_walkthrough(reviewing):
                     raise
                 time.sleep(0.1)
 
-    section_with("Ri Chol-ho").find_element("css selector", "button.accept").click()
-    browser.settle()
+    browser.click_and_load(section_with("Ri Chol-ho").find_element("css selector", "button.accept"))
     rejected = section_with("2,000 tons")
     rejected.find_element("css selector", "input[name=reason]").send_keys("a delivery target")
-    rejected.find_element("css selector", "button.reject").click()
-    browser.settle()
+    browser.click_and_load(rejected.find_element("css selector", "button.reject"))
     assert len(browser.find_all("section.proposal")) == 13
     browser.check_clean()
     browser.shoot("review-after-decisions", ARTIFACTS)

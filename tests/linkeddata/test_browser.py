@@ -15,6 +15,8 @@ import tempfile
 
 import pytest
 
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 PACKAGES = ("chromium", "chromium-driver")
@@ -84,6 +86,16 @@ class Browser:
         from selenium.webdriver.support.ui import WebDriverWait
         WebDriverWait(self.driver, 30).until(
             lambda d: d.execute_script("return document.readyState") == "complete")
+
+    def click_and_load(self, element):
+        """Click what loads another page, and wait for that page: the old page's readyState is
+        "complete" too, so ``settle`` alone may read the page that is being left."""
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.ui import WebDriverWait
+        leaving = self.find("html")
+        element.click()
+        WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(leaving))
+        self.settle()
 
     def find(self, css: str):
         from selenium.webdriver.common.by import By
@@ -178,8 +190,7 @@ def test_timeline(browser, artifacts):
     browser.shoot("timeline", artifacts)
     first = browser.find("ol.events > li a")
     expected = first.get_attribute("href")
-    first.click()
-    browser.settle()
+    browser.click_and_load(first)
     assert browser.driver.current_url == expected
     browser.check_clean()
 
@@ -195,8 +206,7 @@ def test_chart(browser, artifacts):
 def test_query_page_runs_an_example(browser, artifacts):
     browser.open("/query")
     example = next(a for a in browser.find_all("ul.examples a") if a.text == "Documents by date")
-    example.click()
-    browser.settle()
+    browser.click_and_load(example)
     rows = browser.find_all("table.results tbody tr")
     assert len(rows) == 2
     assert "Deportation of settlers" in browser.find("table.results").text

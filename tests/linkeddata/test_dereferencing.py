@@ -17,6 +17,8 @@ from archivekg import jsonld
 
 from .conftest import PUBLIC_BASE
 
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
+
 AKG = "https://w3id.org/archivekg/ontology#"
 ID = PUBLIC_BASE + "id/"
 RDF_FORMATS = {            # extension: (media type, rdflib parser)

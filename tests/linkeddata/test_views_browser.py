@@ -62,8 +62,7 @@ def test_map_in_the_browser(chrome, artifacts):
     assert target.startswith("#flow-")
     statement = chrome.find(f"tr{target} a.factoid")
     expected = statement.get_attribute("href")
-    statement.click()
-    chrome.settle()
+    chrome.click_and_load(statement)
     assert chrome.driver.current_url == expected and "/factoid/" in expected
     assert "deported" in chrome.find("main").text
     chrome.check_clean()
@@ -92,8 +91,7 @@ def test_network_in_the_browser(chrome, artifacts):
     wait(chrome, lambda: chrome.find("#network-panel").is_displayed())
     statement = chrome.find("#network-panel a.factoid")
     expected = statement.get_attribute("href")
-    statement.click()
-    chrome.settle()
+    chrome.click_and_load(statement)
     assert chrome.driver.current_url == expected and "/factoid/" in expected
     chrome.check_clean()
 
@@ -131,12 +129,9 @@ def test_timeline_in_the_browser(chrome, artifacts):
     from selenium.webdriver.support.ui import Select
     chrome.open("/timeline")
     Select(chrome.find("select[name=person]")).select_by_visible_text("V. I. Ivanov (2)")
-    chrome.find("form.filters button").click()
-    chrome.settle()
+    chrome.click_and_load(chrome.find("form.filters button"))
     assert len(chrome.find_all("ol.events > li")) == 2
-    first = chrome.find("svg.timeline-chart.wide a.event-link text.label")
-    first.click()
-    chrome.settle()
+    chrome.click_and_load(chrome.find("svg.timeline-chart.wide a.event-link text.label"))
     assert "/page/" in chrome.driver.current_url
     chrome.check_clean()
 
@@ -172,13 +167,11 @@ def test_query_editor_in_the_browser(chrome, artifacts):
     chrome.check_clean()
     # The examples: a map and a graph.
     chrome.open("/query")
-    next(a for a in chrome.find_all("ul.examples a") if a.text.startswith("Places with their points")).click()
-    chrome.settle()
+    chrome.click_and_load(next(a for a in chrome.find_all("ul.examples a") if a.text.startswith("Places with their points")))
     assert chrome.find_all("#view-map circle.marker")
     chrome.shoot("query-map", artifacts)
     chrome.open("/query")
-    next(a for a in chrome.find_all("ul.examples a") if a.text == "Who met whom").click()
-    chrome.settle()
+    chrome.click_and_load(next(a for a in chrome.find_all("ul.examples a") if a.text == "Who met whom"))
     assert chrome.find_all("#view-graph line.edge")
     assert loaded_from_elsewhere(chrome) == []
     chrome.check_clean()

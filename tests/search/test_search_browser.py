@@ -79,8 +79,7 @@ def test_narrowing_a_search_by_a_facet(browser, artifacts, size):
     total = browser.find("#results-title").text
     facet = next(a for a in browser.find_all("section.facet-type a") if a.text.startswith("Statement"))
     count = int(facet.find_element("xpath", "..").find_element("css selector", "small").text)
-    facet.click()
-    browser.settle()
+    browser.click_and_load(facet)
     assert "type=Statement" in browser.driver.current_url
     assert browser.find("#results-title").text.startswith(f"{count} result")
     assert browser.find("#results-title").text != total
@@ -95,8 +94,7 @@ def test_narrowing_a_search_by_a_facet(browser, artifacts, size):
 @pytest.mark.parametrize("size", sorted(SIZES))
 def test_paging_an_index_and_downloading_its_csv(browser, artifacts, size):
     browser.open("/browse", size=SIZES[size])
-    browser.find("ul.indexes a[href='/browse/persons']").click()
-    browser.settle()
+    browser.click_and_load(browser.find("ul.indexes a[href='/browse/persons']"))
     heading = browser.find("#results-title").text
     total = int(heading.split()[0])
     first_page = [a.text for a in browser.find_all("table.index tbody tr td:first-child > a")]
@@ -108,8 +106,7 @@ def test_paging_an_index_and_downloading_its_csv(browser, artifacts, size):
         following = browser.find_all("nav.pager a[rel=next]")
         if not following:
             break
-        following[0].click()
-        browser.settle()
+        browser.click_and_load(following[0])
     assert len(seen) == len(set(seen)) == total
     assert browser.overflow() <= 0
     browser.shoot(f"browse-last-page-{size}", artifacts)
