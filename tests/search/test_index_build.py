@@ -25,6 +25,8 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import generate  # noqa: E402
 
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
+
 ID = "https://w3id.org/archivekg/id/"
 
 
@@ -97,23 +99,27 @@ CHANGES = {"cited thing relabelled": _relabel_a_thing_other_documents_cite,
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
+    """A generated corpus and its build, made once: each case changes a copy of both."""
     folder = tmp_path_factory.mktemp("search-incremental")
-    return generate(30, 1, folder / "corpus")    # seed 1: a decree one document makes and others cite
+    data = generate(30, 1, folder / "data")    # seed 1: a decree one document makes and others cite
+    build(settings_module.load({"DATA_DIR": str(data), "BUILD_DIR": str(folder / "build")}, environ={}),
+          validate=False)
+    return folder
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("change", sorted(CHANGES))
 def test_a_rebuilt_index_is_the_full_builds_index(corpus, tmp_path, change):
-    data = tmp_path / "data"
-    shutil.copytree(corpus, data)
-    settings = settings_module.load({"DATA_DIR": str(data), "BUILD_DIR": str(tmp_path / "build")}, environ={})
-    first = build(settings, validate=False)
-    before = hits(first.release)
+    shutil.copytree(corpus, tmp_path / "work", symlinks=True)
+    data = tmp_path / "work" / "data" / "data"
+    settings = settings_module.load({"DATA_DIR": str(data), "BUILD_DIR": str(tmp_path / "work" / "build")},
+                                    environ={})
+    first = current_release(settings["BUILD_DIR"])
+    before = hits(first)
     CHANGES[change](data)
     rebuilt = build(settings, validate=False)
     assert "search index (changed documents)" in rebuilt.timings, "the rebuild was not incremental"
     manifest = json.loads((rebuilt.release / "search" / "manifest.json").read_text())
-    assert manifest["incremental_from"] == first.release.name
+    assert manifest["incremental_from"] == first.name
     full = build(dict(settings, BUILD_DIR=str(tmp_path / "full")), incremental=False, validate=False)
     after = hits(rebuilt.release)
     assert after != before, "the change changed no hit"
