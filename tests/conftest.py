@@ -1,4 +1,10 @@
-"""Shared fixtures: the shipped corpus built once per session into a temporary folder."""
+"""Shared fixtures: the shipped corpus built once per session into a temporary folder.
+
+A test is marked ``slow`` (``pytestmark = pytest.mark.slow`` for a module, or the decorator)
+when it starts a process of its own (a server, a browser, Virtuoso, a JVM, the command line)
+or builds a corpus of its own: ``pytest -m "not slow"`` is the quick loop (the unit tests,
+the shape cases, Flask's test client over the session's build), ``make test`` runs both.
+"""
 
 from __future__ import annotations
 

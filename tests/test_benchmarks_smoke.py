@@ -36,6 +36,7 @@ def test_the_generator_is_deterministic(tmp_path):
     assert sum(name.startswith("annotations/") for name in first) == 20
 
 
+@pytest.mark.slow
 def test_a_rebuild_after_changed_figures_posts_and_statuses_writes_what_a_full_build_writes(tmp_path):
     """The entailments a change of figures, post titles and statuses touches (measurements,
     post types, schema.org statuses, the names of the entities the documents speak of) are
@@ -85,6 +86,7 @@ def test_the_benchmark_builds_validates_serves_and_answers_every_query(tmp_path)
     assert all(heavy.values()), f"heavy queries without an answer on the generated corpus: {heavy}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2])
 def test_the_builds_fast_paths_agree_with_what_they_stand_for(seed):
     """EDTF bounds computed without the edtf library, and quotes found without a regular

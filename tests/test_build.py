@@ -114,6 +114,7 @@ def pristine(tmp_path_factory):
     return folder / "corpus"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("change", sorted(CHANGES))
 def test_a_rebuild_writes_what_a_full_build_writes(pristine, tmp_path, change):
     work = tmp_path / "corpus"
@@ -156,6 +157,7 @@ statements:
 ''', encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_regression_a_not_exists_one_document_answers_for_another(tmp_path):
     """memo-test-1951 names a figure memo-test-1950 types as a quantity, so it does not
     mention it; when memo-test-1950 stops typing it so, memo-test-1951 must be entailed again
@@ -178,6 +180,7 @@ def test_regression_a_not_exists_one_document_answers_for_another(tmp_path):
     _same_as_a_full_build(again, settings, tmp_path / "full-again")
 
 
+@pytest.mark.slow
 def test_a_part_taken_from_the_cache_gives_the_same_release(tmp_path):
     """An edit undone: the document's graph and entailments come from the cache."""
     data = tmp_path / "data"
@@ -192,6 +195,7 @@ def test_a_part_taken_from_the_cache_gives_the_same_release(tmp_path):
     assert _release(undone.release) == _release(first.release)
 
 
+@pytest.mark.slow
 def test_building_twice_from_empty_caches_gives_the_same_release(tmp_path):
     first = build(_settings(BASIC, tmp_path / "a"), validate=False)
     _with_tbox(tmp_path / "a", tmp_path / "b")

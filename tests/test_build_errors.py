@@ -21,6 +21,8 @@ from archivekg.errors import (
 )
 from archivekg.release.make import build
 
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
+
 CASE = Path(__file__).parent / "mapping" / "cases" / "basic" / "data"
 ANNOTATIONS = "annotations/memo-test-1950.yaml"
 RECORD = "documents/memo-test-1950.yaml"

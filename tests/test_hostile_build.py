@@ -18,6 +18,8 @@ from archivekg.errors import UnexpectedFileError, YamlSyntaxError
 from archivekg.release.make import KEEP_RELEASES, build
 from archivekg.release.store import RELEASES, current_release
 
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
+
 CASE = Path(__file__).parent / "mapping" / "cases" / "basic" / "data"
 ANNOTATIONS = "annotations/memo-test-1950.yaml"
 

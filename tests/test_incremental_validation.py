@@ -22,6 +22,8 @@ from archivekg.release.make import build
 from archivekg.validation.engine import validate_store
 from benchmarks.generate import generate
 
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -14,10 +14,13 @@ from pathlib import Path
 
 import owlrl
 import pyoxigraph as ox
+import pytest
 import rdflib
 from rdflib.namespace import OWL, RDFS
 
 from archivekg.pipeline.reasoning import ontology_files
+
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
 
 ROOT = Path(__file__).resolve().parent.parent
 TRIVIAL = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual, RDFS.Class, OWL.Class}

@@ -7,12 +7,16 @@ from __future__ import annotations
 import json
 import sys
 
+import pytest
+
 from .conftest import ROOT
 
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import curation_bench
 from benchmarks.generate import generate
+
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
 
 
 def test_curation_bench_runs_and_scores(tmp_path, capsys):

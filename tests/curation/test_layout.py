@@ -13,6 +13,8 @@ from archivekg.release.make import build
 
 from .conftest import ROOT
 
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
+
 CASE = ROOT / "tests" / "mapping" / "cases" / "basic" / "data"
 
 

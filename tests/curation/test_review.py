@@ -20,6 +20,8 @@ from archivekg.release.make import build
 
 from .conftest import MAX_BYTES, PAGE, PAGE_ID, snapshot
 
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
+
 DAY = dt.date(2026, 1, 3)
 
 
@@ -109,7 +111,6 @@ def test_review_command_lists_accepts_and_rejects(proposed):
     assert len(review.pending(data, PAGE_ID)) == len(ids) - 3
 
 
-@pytest.mark.slow
 def test_a_fourth_document_from_scratch_builds_with_no_violation(proposed, tmp_path):
     """Import, annotate, accept every proposal, build: the graph has the new document, its new
     persons and its statements, and no SHACL violation (the build raises on one)."""

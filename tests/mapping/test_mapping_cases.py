@@ -16,6 +16,8 @@ from rdflib.compare import graph_diff, to_isomorphic
 from archivekg import settings as settings_module
 from archivekg.release.make import build
 
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
+
 CASES = sorted(p for p in (Path(__file__).parent / "cases").iterdir() if p.is_dir())
 COMPARED = ("graph/entities",)  # besides each document's own graph
 

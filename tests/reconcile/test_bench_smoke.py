@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import sys
 
+import pytest
+
 from .conftest import ROOT
 
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import reconcile_bench
+
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
 
 
 def test_the_benchmark_serves_the_build_and_prints_its_figures(built, capsys):

@@ -16,6 +16,8 @@ from archivekg.endpoint.network_check import targets
 
 from .conftest import PARTNER, PARTNER_BASE, ROOT
 
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
+
 RECIPE = ROOT / "docs" / "federation.md"
 OURS_IN_DOC = "https://archivekg.example.org/sparql"
 PARTNER_IN_DOC = "https://partner.example/sparql"

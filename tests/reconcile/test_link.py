@@ -23,6 +23,8 @@ from archivekg.release.make import build
 from archivekg.release.state import check_layout
 from archivekg.release.store import current_release, open_store
 
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
+
 ROOT = Path(__file__).resolve().parents[2]
 PARTNER_ID = "https://partner.example/id/"
 OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"

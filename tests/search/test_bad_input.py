@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
+
 LONG = "Kim " * 2500                 # 10,000 characters
 
 # (path, parameters, status, error code, words the message must contain)

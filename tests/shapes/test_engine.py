@@ -14,6 +14,8 @@ from archivekg.release.make import build
 from archivekg.release.store import current_release, open_store
 from archivekg.validation.engine import validate_store
 
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
+
 MEMO = "memo-byakov-1954-12-20"
 
 

@@ -13,6 +13,8 @@ from werkzeug.serving import make_server
 
 from archivekg.web import create_app
 
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
+
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 LIMIT = 4000
 PREFIXES = """@prefix akg: <https://w3id.org/archivekg/ontology#> .

@@ -15,6 +15,8 @@ from click.testing import CliRunner
 
 from archivekg.cli.validate import validate
 
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
+
 ROOT = Path(__file__).resolve().parents[2]
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 PREFIXES = """@prefix akg: <https://w3id.org/archivekg/ontology#> .

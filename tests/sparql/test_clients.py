@@ -10,6 +10,8 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from .conftest import EX
 
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
+
 DOCS = f"PREFIX ex: <{EX}>\nSELECT ?doc ?pages WHERE {{ ?doc a ex:Document ; ex:pages ?pages }} ORDER BY ?doc"
 
 

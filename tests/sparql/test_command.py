@@ -25,6 +25,8 @@ from .conftest import (
     wait_healthy,
 )
 
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
+
 
 def run_serve(args, settings=None, timeout=60) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "archivekg.cli.serve", "--port", str(free_port()), *args],

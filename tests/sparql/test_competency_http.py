@@ -17,6 +17,8 @@ from archivekg.cli.query import run_query
 
 from .conftest import start_server
 
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
+
 
 @pytest.fixture(scope="module")
 def corpus_server(built, tmp_path_factory):

@@ -20,6 +20,8 @@ from archivekg.cli.query import run_query
 
 from .conftest import start_server
 
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
+
 ROOT = Path(__file__).resolve().parents[2]
 MEMO = ROOT / "data" / "documents" / "000_b3f1237716c58f4c.txt"
 JOURNAL = ROOT / "data" / "documents" / "001_233c5a65db9d4a8b.txt"

@@ -16,6 +16,8 @@ import pytest
 
 from .conftest import EX, SAMPLE, UPDATE_TOKEN, clean_environ, cpu_seconds, free_port, start_server, write_generated
 
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
+
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 LIMIT = 8.0
 

@@ -20,6 +20,8 @@ import pytest
 
 from .conftest import SAMPLE, UPDATE_TOKEN, Recorder, start_server
 
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
+
 
 @pytest.fixture(scope="module")
 def forbidden():

@@ -12,6 +12,8 @@ import pytest
 from archivekg.endpoint.pool import PoolBusy, QueryPool, QueryTimeout, StoreUnavailable
 from archivekg.endpoint.worker import QueryRequest
 
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
+
 EX = "http://example.org/"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 

@@ -10,9 +10,12 @@ import threading
 import time
 import urllib.parse
 
+import pytest
 import rdflib
 
 from .conftest import EX, cpu_seconds
+
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 LIMIT = 3.0          # big_server's QUERY_TIMEOUT

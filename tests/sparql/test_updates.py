@@ -10,6 +10,8 @@ import rdflib
 
 from .conftest import EX, UPDATE_TOKEN
 
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
+
 AUTH = {"Authorization": f"Bearer {UPDATE_TOKEN}"}
 
 

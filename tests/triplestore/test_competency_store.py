@@ -13,6 +13,8 @@ from test_competency import QUERIES, normalise
 
 from archivekg.cli.query import run_query
 
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
+
 # Virtuoso 7.2.5 answers a date range open below (`?d <= "…"^^xsd:date` with no lower bound on
 # ?d) with no row when it runs it as an index range; it gives the value of a boolean expression
 # (a comparison, EXISTS) as the integer 1 or 0 (server/stores.md, "Known differences").

@@ -26,6 +26,8 @@ from archivekg.release.writer import ReleaseWriter
 
 from .faults import FaultProxy
 
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

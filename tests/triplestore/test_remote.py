@@ -13,6 +13,8 @@ import pytest
 
 from archivekg.release.remote import Client, Credentials, StoreTimeout
 
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
+
 
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True

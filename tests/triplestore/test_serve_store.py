@@ -19,6 +19,8 @@ from sparql.conftest import start_server
 
 from archivekg.release.statistics import compute_statistics
 
+pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
+
 AKG = "https://w3id.org/archivekg/ontology#"
 PERSONS = f"PREFIX akg: <{AKG}> SELECT ?p ?name WHERE {{ ?p a akg:Person ; akg:name ?name }} ORDER BY ?p ?name"
 CONSTRUCT = f"PREFIX akg: <{AKG}> CONSTRUCT {{ ?p akg:name ?name }} WHERE {{ ?p a akg:Person ; akg:name ?name }}"
