@@ -221,15 +221,15 @@ def _run_pass(store: ox.Store, program: Program, ctx: Context, scope: str, layou
     started = time.perf_counter()
     found = Pass(scope)
     units = {unit.graph: unit for unit in layout.units}
-    for check in program.checks:
-        found.found += [(result, units.get(graph)) for result, graph in _run_check(store, program, ctx, check)]
+    for index, check in enumerate(program.checks):
+        found.found += [(result, units.get(graph))
+                        for result, graph in _run_check(store, program.query(index, ctx), ctx, check)]
     found.seconds = time.perf_counter() - started
     return found
 
 
-def _run_check(store: ox.Store, program: Program, ctx: Context, check: Check) -> list[tuple[dict, str | None]]:
-    """The results of one check, each with the graph it was found in (per graph)."""
-    query = program.prologue + check.render(ctx)
+def _run_check(store: ox.Store, query: str, ctx: Context, check: Check) -> list[tuple[dict, str | None]]:
+    """The results of one check (its ``query``), each with the graph it was found in (per graph)."""
     try:
         rows = store.query(query, **({} if ctx.per_graph else {"use_default_graph_as_union": True}))
     except SyntaxError as exc:           # a bug of the compiler, not of the data: say which query

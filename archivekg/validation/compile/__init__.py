@@ -10,7 +10,7 @@ and on generated corpora and compares them result for result.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import rdflib
 
@@ -26,9 +26,24 @@ class Program:
     checks: list[Check]
     compiler: Compiler
 
+    # A check's query for a context, made once: its text depends on nothing else, and a
+    # small file's validation spent half its time writing the same queries again.
+    rendered: dict = field(default_factory=dict, repr=False)
+
     @property
     def prologue(self) -> str:
         return prefix_block(self.compiler.prefixes)
+
+    def query(self, index: int, ctx: Context) -> str:
+        """The whole text of check ``index`` for ``ctx``."""
+        key = (index, ctx.per_graph, ctx.subclass_free, ctx.excluded_graphs,
+               tuple(sorted((repr(test), tuple(map(str, terms))) for test, terms in ctx.corrections.flipped.items())))
+        text = self.rendered.get(key)
+        if text is None:
+            if len(self.rendered) > 100_000:
+                self.rendered.clear()
+            text = self.rendered[key] = self.prologue + self.checks[index].render(ctx)
+        return text
 
 
 def compile_shapes(graph: rdflib.Graph, *, per_graph: bool) -> Program:
