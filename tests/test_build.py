@@ -203,6 +203,30 @@ def test_building_twice_from_empty_caches_gives_the_same_release(tmp_path):
     assert _release(first.release) == _release(second.release)
 
 
+@pytest.mark.slow
+def test_blocks_rendered_by_workers_give_the_dumps_of_one_process(built, tmp_path, monkeypatch):
+    """Above a size (assemble.PARALLEL_FROM_BYTES) forked workers render the dumps' blocks;
+    the shipped corpus, rendered that way, gives the session build's dumps byte for byte."""
+    from archivekg.release import assemble, workers
+    assert workers.workers() > 1, "this machine forks no worker: the parallel path is not tested"
+    monkeypatch.setattr(assemble, "PARALLEL_FROM_BYTES", 0)
+    forked = []
+    monkeypatch.setattr(workers.Ordered, "__enter__", _counting(workers.Ordered.__enter__, forked))
+    rendered = build(_settings(ROOT / "data", tmp_path / "build"))
+    assert forked and forked[-1] > 1
+    release = built["result"].release
+    for name in (*DUMPS, INDEX):
+        assert (rendered.release / name).read_bytes() == (release / name).read_bytes(), name
+
+
+def _counting(enter, forked: list):
+    def counted(self):
+        entered = enter(self)
+        forked.append(self.processes if self.pool is not None else 1)
+        return entered
+    return counted
+
+
 def test_the_downloads_index_gives_each_dumps_size_and_checksum(built):
     release = built["result"].release
     index = json.loads((release / INDEX).read_text(encoding="utf-8"))

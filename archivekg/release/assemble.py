@@ -4,8 +4,10 @@ Every block is either new (rendered from its triples) or unchanged since the pre
 whose dumps then hold its body in every format at a place the previous state recorded: it is
 copied from there, runs of unchanged blocks at once.  A full build has no previous release,
 so every block is new; a rebuild after one changed document renders a few blocks and copies
-the rest.  Each dump is written, and its SHA-256 computed, by a thread of its own (hashing,
-compressing and writing free the GIL) while the main thread renders.
+the rest.  New blocks are rendered by forked workers (release/workers.py ``Ordered``) when
+there are enough of them, and given back in order; each dump is written, and its SHA-256
+computed, by a thread of its own (hashing, compressing and writing free the GIL).  At 1,000
+generated documents the dumps took 13.5 s in one process and 8.3 s with two workers.
 
 The store is the previous release's store (a hard-linked backup) with the change applied,
 or, without a previous release, bulk-loaded from the N-Quads dump in a thread.
@@ -24,10 +26,15 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from archivekg.pipeline.entailment import as_quads
+from archivekg.release import workers
 from archivekg.release.blocks import DUMPS, FORMATS, NQUADS, NQUADS_GZ, TRIG, Dump, graph_key, render
 from archivekg.release.blocks import openings as make_openings
 from archivekg.release.dumps import INDEX
 from archivekg.release.state import BlockSpan, GraphLayout
+
+# New blocks are rendered by forked workers (release/workers.py) from this many bytes of
+# N-Triples on (a fork and the pickling of the bodies cost more below it: the shipped corpus).
+PARALLEL_FROM_BYTES = 16 << 20
 
 
 @dataclass
@@ -100,6 +107,14 @@ def write_dumps(folder: Path, graphs: list[Graph], previous: Path | None, prefix
                 context: dict) -> Written:
     """Write every dump of ``graphs`` (in order) into ``folder``; kept blocks come from the
     dumps of the ``previous`` release folder.  ``context``: the JSON-LD dump's."""
+    new = [(graph.graph, block.blob) for graph in graphs for block in graph.blocks if block.blob is not None]
+    parallel = sum(len(blob) for _, blob in new) >= PARALLEL_FROM_BYTES
+    with workers.Ordered(lambda i: render(*new[i], prefixes, context), len(new), parallel=parallel) as bodies:
+        return _write(folder, graphs, previous, prefixes, context, iter(bodies))
+
+
+def _write(folder: Path, graphs: list[Graph], previous: Path | None, prefixes: dict[str, str],
+           context: dict, bodies) -> Written:
     outputs = {name: _Output(FORMATS[name], folder / name, previous / name if previous else None)
                for name in DUMPS}
     for output in outputs.values():
@@ -111,8 +126,7 @@ def write_dumps(folder: Path, graphs: list[Graph], previous: Path | None, prefix
         pending: dict[str, list] = {name: [] for name in DUMPS}     # a run of kept blocks
         number, last = 0, None
         for index, graph in enumerate(graphs):
-            rendered = [render(graph.graph, block.blob, prefixes, context) if block.blob is not None else None
-                        for block in graph.blocks]
+            rendered = [next(bodies) if block.blob is not None else None for block in graph.blocks]
             opening = graph.openings or make_openings(graph.graph, prefixes)
             openings[graph.graph] = opening
             for position, block in enumerate(graph.blocks):

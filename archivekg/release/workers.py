@@ -1,4 +1,5 @@
-"""Work that parts share nothing in, on every core: mapping and per-document entailment.
+"""Work that parts share nothing in, on every core: mapping and per-document entailment, and
+rendering the dumps' blocks.
 
 The workers are forked from the build (they inherit what it has read: no input is pickled)
 and send back bytes (N-Triples), which pickle at the speed of a copy.  Below a size where a
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -51,3 +53,42 @@ def share(items: list, sizes: dict, count: int) -> list[list]:
         shares[lightest].append(item)
         loads[lightest] += sizes.get(item, 1)
     return [share for share in shares if share]
+
+
+class Ordered:
+    """``task(i)`` for i in range(count), given back in order, computed ahead by forked workers
+    with at most ``ahead`` answers waiting (their memory is bounded), or here when ``parallel``
+    is false.  The workers are forked when the ``with`` block is entered: enter it before
+    starting threads (a fork copies no thread, and a lock a thread held stays locked)."""
+
+    def __init__(self, task: Callable[[int], T], count: int, *, parallel: bool, ahead: int = 64):
+        self.task, self.count, self.ahead = task, count, ahead
+        self.processes = workers() if parallel and count > 1 else 1
+        self.pool = None
+
+    def __enter__(self) -> Ordered:
+        global _task
+        if self.processes > 1:
+            _task = self.task
+            try:
+                self.pool = multiprocessing.get_context("fork").Pool(self.processes)
+            finally:
+                _task = None
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+    def __iter__(self):
+        if self.pool is None:
+            yield from (self.task(i) for i in range(self.count))
+            return
+        waiting: deque = deque()
+        submitted = 0
+        while submitted < self.count or waiting:
+            while submitted < self.count and len(waiting) < self.ahead:
+                waiting.append(self.pool.apply_async(_run, (submitted,)))
+                submitted += 1
+            yield waiting.popleft().get()
