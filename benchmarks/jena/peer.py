@@ -18,6 +18,7 @@ jar to the path the classes ask for, in a folder of ours put on the class path.
 from __future__ import annotations
 
 import os
+import re
 import selectors
 import shutil
 import signal
@@ -94,14 +95,14 @@ def version(share: Path = SHARE) -> str:
         pom = jar.read("META-INF/maven/org.apache.jena/jena-arq/pom.properties").decode("utf-8")
     jena = next((line.split("=", 1)[1] for line in pom.splitlines() if line.startswith("version=")), "?")
     done = subprocess.run(["java", "-version"], capture_output=True, text=True, timeout=60)
-    return f"Jena {jena}, " + (done.stderr.splitlines() or ["java ?"])[0].strip()
+    java = re.search(r'version "([^"]+)"', done.stdout + done.stderr)
+    return f"Jena {jena} on Java {java[1] if java else '?'}"
 
 
 class Jena:
     """One JVM running JenaPeer over one N-Quads file, asked queries one at a time."""
 
-    def __init__(self, work: Path, *, heap: str = "12g", query_timeout: float = 600,
-                 name: str = "jena ARQ in-process (memory)"):
+    def __init__(self, work: Path, *, name: str = "jena", heap: str = "12g", query_timeout: float = 600):
         self.jars = classpath()
         self.work, self.heap, self.query_timeout, self.name = Path(work), heap, query_timeout, name
         self.process: subprocess.Popen | None = None
