@@ -110,7 +110,8 @@ class Jena:
         self._buffer = b""
 
     def start(self, nquads: Path, timeout: float = 1800) -> dict:
-        """Start the JVM and load the dump; the seconds to first start and to load, and the quads."""
+        """Start the JVM and load the dump: the load's seconds (timed in the JVM), the seconds from
+        launching the JVM to its being ready, and the quads loaded."""
         self.work.mkdir(parents=True, exist_ok=True)
         entries = [*self.jars, compiled(self.jars, self.work / "classes")]
         fix = xerces_messages(SHARE / "jena-core.jar", self.work / "xerces-messages")
@@ -123,14 +124,15 @@ class Jena:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, cwd=self.work,
             start_new_session=True)
         try:
-            word, load_ms, quads = self._line(started + timeout).split(" ", 2)
+            line = self._line(started + timeout)
         except BaseException:
             self.stop()
             raise
-        if word != "ready":
+        ready = re.fullmatch(r"ready ([\d.]+) (\d+)", line)
+        if not ready:
             self.stop()
-            raise RuntimeError(f"JenaPeer said {word!r} instead of ready; see {self.work / 'jena.log'}")
-        return {"load_seconds": float(load_ms) / 1000, "quads": int(quads),
+            raise RuntimeError(f"JenaPeer said {line[:200]!r} instead of ready; see {self.work / 'jena.log'}")
+        return {"load_seconds": float(ready[1]) / 1000, "quads": int(ready[2]),
                 "start_and_load_seconds": time.perf_counter() - started}
 
     def run(self, text: str) -> tuple[float, int | bool]:
