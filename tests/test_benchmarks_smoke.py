@@ -1,5 +1,5 @@
 """The benchmark's generator and script, small: a 20-document corpus is generated, built with
-validation, rebuilt after a change, served and asked every query.  No timing is asserted
+validation, rebuilt after a change, served and asked every query (Jena's peer too).  No timing is asserted
 (benchmarks/README.md: the figures are ratios measured by hand on a quiet machine).  That a
 rebuild writes what a full build writes is tests/test_build.py's."""
 
@@ -11,8 +11,10 @@ import json
 import random
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from archivekg import settings as settings_module
@@ -20,6 +22,7 @@ from archivekg.pipeline import ingest, texts
 from archivekg.release.make import build
 from benchmarks import run
 from benchmarks.generate import generate
+from benchmarks.jena import peer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,7 +76,8 @@ def test_the_benchmark_builds_validates_serves_and_answers_every_query(tmp_path)
     assert report["rebuild_without_validation"]["identical_to_full_build"]
     assert report["validation"]["results"].get("Violation", 0) == 0
     latency = report["latency"]
-    assert len(latency) == 3        # in-process (memory, disk) and over HTTP
+    assert len(latency) == 4        # in-process (memory, disk), over HTTP, and the Jena peer
+    assert report["jena"]["quads"] == report["builds"]["20"]["triples"]
     queries = len(run.COMPETENCY) + len(run.HEAVY)
     for engine, answers in latency.items():
         assert len(answers) == queries
@@ -84,6 +88,57 @@ def test_the_benchmark_builds_validates_serves_and_answers_every_query(tmp_path)
         assert {n: a["rows"] for n, a in answers.items()} == {n: a["rows"] for n, a in reference.items()}
     heavy = {name: reference[name]["rows"] for name in (p.name for p in run.HEAVY)}
     assert all(heavy.values()), f"heavy queries without an answer on the generated corpus: {heavy}"
+
+
+@pytest.mark.slow
+def test_the_jena_peer_gives_every_query_the_rows_in_memory_pyoxigraph_gives(built, tmp_path):
+    """Jena's ARQ over the shipped corpus' dump, its default graph the union of the named graphs
+    (as our endpoint answers), against pyoxigraph in memory: the same rows for every heavy and
+    competency query.  The peer starts from Debian's jars only with the Xerces workaround."""
+    release = Path(built["settings"]["BUILD_DIR"]) / "current"
+    store = ox.Store()
+    store.load(path=str(release / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+    reference = run.InProcess("pyoxigraph in-process (memory)", store)
+    jena = peer.Jena(tmp_path / "jena", heap="2g", query_timeout=120)
+    loaded = jena.start(release / "dataset.nq")
+    expected, answered = {}, {}
+    try:
+        assert loaded["quads"] == len(store)
+        for path in run.HEAVY + run.COMPETENCY:
+            text = run.query_text(path)
+            expected[path.name] = run.rows_of(reference.run(text)[1])
+            seconds, answered[path.name] = jena.run(text)
+            assert seconds > 0
+    finally:
+        jena.stop()
+    assert jena.process is None
+    assert answered == expected
+    heavy = {p.name: expected[p.name] for p in run.HEAVY}
+    assert sum(bool(rows) for rows in heavy.values()) >= len(heavy) // 2, \
+        f"too few heavy queries with an answer on the shipped corpus to compare: {heavy}"
+
+
+def test_the_xerces_messages_of_debians_jena_core_are_copied_where_its_classes_look(tmp_path):
+    """Debian's jena-core has Xerces' classes under xerces/ and their messages under
+    org/apache/jena/ext/xerces/ (Jena fails to start: ExceptionInInitializerError)."""
+    moved = tmp_path / "debian.jar"
+    with zipfile.ZipFile(moved, "w") as jar:
+        jar.writestr("xerces/impl/xpath/regex/RegexParser.class", b"")
+        jar.writestr("org/apache/jena/ext/xerces/impl/xpath/regex/message.properties", "parser.parse.1=Wrong\n")
+        jar.writestr("org/apache/jena/ext/xerces/impl/msg/DatatypeMessages.properties", "a=b\n")
+        jar.writestr("org/apache/jena/ext/xerces/impl/dv/Other.class", b"")
+    folder = peer.xerces_messages(moved, tmp_path / "fix")
+    assert folder == tmp_path / "fix"
+    assert sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()) == [
+        "xerces/impl/msg/DatatypeMessages.properties", "xerces/impl/xpath/regex/message.properties"]
+    assert (folder / "xerces/impl/xpath/regex/message.properties").read_text() == "parser.parse.1=Wrong\n"
+
+    upstream = tmp_path / "upstream.jar"     # Jena's own jar: classes and messages together
+    with zipfile.ZipFile(upstream, "w") as jar:
+        jar.writestr("org/apache/jena/ext/xerces/impl/xpath/regex/RegexParser.class", b"")
+        jar.writestr("org/apache/jena/ext/xerces/impl/xpath/regex/message.properties", "")
+    assert peer.xerces_messages(upstream, tmp_path / "none") is None
+    assert not (tmp_path / "none").exists()
 
 
 @pytest.mark.slow
