@@ -77,7 +77,7 @@ def load_context(mappings_dir: str | Path) -> dict:
 def compact(quads: Iterable[ox.Quad], context: dict, context_url: str) -> bytes:
     """The quads as compacted JSON-LD; quads in the default graph are top-level nodes, those of
     a named graph are the ``@graph`` of a node named after the graph."""
-    nquads = ox.serialize(list(quads), format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    nquads = ox.serialize(list(quads), format=ox.RdfFormat.N_QUADS).decode("utf-8")  # type: ignore[union-attr]  # without an output, pyoxigraph returns bytes
     processor = _Processor()
     expanded = processor.from_rdf(nquads, {"format": "application/n-quads"})
     document = processor.compact(expanded, {"@context": context}, {})
