@@ -131,8 +131,9 @@ def known_extensions() -> str:
 
 
 def serialized(data: bytes | None) -> bytes:
-    """What an Oxigraph serializer called without an output returned: the bytes.  Its
-    signature says ``bytes | None`` because, given an output, it writes there and returns None."""
+    """What an Oxigraph serializer (``serialize``, ``Store.dump``) called without an output
+    returned: the bytes.  Its signature says ``bytes | None`` because, given an output, it
+    writes there and returns None."""
     if data is None:
         raise TypeError("an Oxigraph serializer called without an output returned None")
     return data
