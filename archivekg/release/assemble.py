@@ -55,6 +55,8 @@ class Written:
 class _Output(threading.Thread):
     """One dump: pieces in, bytes out, hashed on the way; the place of each block's body."""
 
+    failure: BaseException | None
+
     def __init__(self, dump: Dump, path: Path, previous: Path | None):
         super().__init__(name=f"archivekg-{dump.name}", daemon=True)
         self.dump, self.path, self.previous = dump, path, previous
@@ -73,7 +75,7 @@ class _Output(threading.Thread):
                 while (piece := self.pieces.get()) is not None:
                     kind, value, tags = piece
                     if kind == "copy":
-                        data = view[value[0]:value[1]]
+                        data = view[value[0]:value[1]]  # type: ignore[index]  # copies are asked for only from a previous dump
                     elif kind == "render":
                         data = self.dump.finish(value)
                         tags = [(tags[0][0], 0, len(data))]
@@ -132,9 +134,9 @@ def write_dumps(folder: Path, graphs: list[Graph], previous: Path | None, prefix
                     if block.kept is not None:
                         run.append((block.order, number, block.kept.spans[name]))
                     elif name == NQUADS_GZ:
-                        output.pieces.put(("render", rendered[position][name], [(number, 0, 0)]))
+                        output.pieces.put(("render", rendered[position][name], [(number, 0, 0)]))  # type: ignore[index]  # a block not kept has a blob, rendered
                     else:
-                        body = rendered[position][name]
+                        body = rendered[position][name]  # type: ignore[index]  # a block not kept has a blob, rendered
                         output.pieces.put(("bytes", body, [(number, 0, len(body))]))
                 number += 1
             last = graph
@@ -174,7 +176,7 @@ def write_store_release(writer, store: ox.Store, prefixes: dict[str, str], conte
     graphs rather than of data/ (tests of publishing)."""
     graphs, counts = [], {}
     for node in sorted(store.named_graphs(), key=lambda g: graph_key(g.value)):
-        lines = sorted(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node).splitlines(keepends=True))
+        lines = sorted(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node).splitlines(keepends=True))  # type: ignore[union-attr]  # without an output, pyoxigraph returns bytes
         if lines:
             graphs.append(Graph(node.value, [Block(None, len(lines), blob=b"".join(lines))]))
             counts[node.value] = len(lines)

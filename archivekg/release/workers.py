@@ -19,7 +19,7 @@ _task: Callable | None = None
 
 
 def _run(index: int):
-    return _task(index)
+    return _task(index)  # type: ignore[misc]  # set before the workers fork
 
 
 def workers() -> int:
