@@ -35,7 +35,7 @@ class _Html:
     media_types = pages.HTML_TYPES
 
 
-OFFERS = (_Html(), *RDF_OFFERS)
+OFFERS: tuple[_Html | formats.AnyFormat, ...] = (_Html(), *RDF_OFFERS)
 
 
 def resource_iri(path: str) -> str:
