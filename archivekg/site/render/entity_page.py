@@ -69,7 +69,7 @@ def kinds(iris_: list[str]) -> dict[str, str]:
     rows = sparql.select(
         f"SELECT ?x ?c WHERE {{ {sparql.values('x', iris_)} GRAPH ?g {{ ?x a ?c }} "
         f"FILTER(?g != {sparql.iri(iris.graph_iri('inferred'))}) }} ORDER BY ?x ?c")
-    return {r["x"].value: r["c"].value for r in rows}
+    return {sparql.bound(r, "x"): sparql.bound(r, "c") for r in rows}
 
 
 def names_as_written(iri: str) -> list[dict]:

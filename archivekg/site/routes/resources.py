@@ -64,7 +64,7 @@ def unknown(value: str) -> ApiError:
               VALUES ?p {{ akg:name akg:label akg:title }} ?x ?p ?l
               FILTER(isIRI(?x) && (CONTAINS(LCASE(STR(?l)), "{needle}") || CONTAINS(LCASE(STR(?x)), "{needle}")))
             }} ORDER BY ?l LIMIT 8""")
-        suggestions = [{"iri": r["x"].value, "label": r["l"].value, "page": iris.page_url(r["x"].value)}
+        suggestions = [{"iri": sparql.bound(r, "x"), "label": sparql.bound(r, "l"), "page": iris.page_url(sparql.bound(r, "x"))}
                        for r in rows]
     return ApiError(404, "unknown-resource",
                     f"Nothing in this dataset has the IRI <{value}>. Check the address, or look for "
