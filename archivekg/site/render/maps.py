@@ -252,8 +252,8 @@ def flows(data: CorpusData, where: dict[str, geo.Placement], labels: Labels,
     for movement in data.movements.values():
         if only is not None and movement.iri not in only:
             continue
-        origins = [o for o in movement.origins if o in where] or [None]
-        destinations = [d for d in movement.destinations if d in where] or [None]
+        origins: list[str | None] = [o for o in movement.origins if o in where] or [None]
+        destinations: list[str | None] = [d for d in movement.destinations if d in where] or [None]
         for origin in origins:
             for destination in destinations:
                 if origin is None and destination is None:
@@ -306,9 +306,9 @@ def draw(frame: geo.Frame, rows: list[PlaceRow], flow_rows: list[FlowRow],
                               not drawn_via, len(members)))
     lines = []
     for row in flow_rows:
-        ends = [row.origin.iri if row.origin else None, row.destination.iri if row.destination else None]
-        if None in ends:
+        if row.origin is None or row.destination is None:
             continue
+        ends = (row.origin.iri, row.destination.iri)
         (x1, y1), (x2, y2) = (frame.xy(where[e].lat, where[e].lon) for e in ends)
         if math.hypot(x2 - x1, y2 - y1) < 1:
             continue

@@ -119,9 +119,9 @@ def thing(path: str):
             raise _not_acceptable()
         choice = offer.name
     if choice == "html":
-        target = iris.page_url(iris.resource_iri(path))
+        target = _page_url(iris.resource_iri(path))
     else:
-        target = iris.data_url(iris.resource_iri(path), EXTENSION_OF[choice])
+        target = _data_url(iris.resource_iri(path), EXTENSION_OF[choice])
     response = redirect(target, code=303)
     response.vary.add("Accept")
     return response
@@ -164,8 +164,20 @@ def _page_kind(d: describing.Description):
 
 
 def _data_links(value: str) -> list[tuple[str, str, str]]:
-    return [(formats.BY_NAME[name].label, formats.BY_NAME[name].media_type, iris.data_url(value, ext))
+    return [(formats.BY_NAME[name].label, formats.BY_NAME[name].media_type, _data_url(value, ext))
             for ext, name in EXTENSIONS.items()]
+
+
+def _page_url(value: str) -> str:
+    url = iris.page_url(value)
+    assert url is not None, "a resource IRI (<BASE>id/...) has a page"
+    return url
+
+
+def _data_url(value: str, extension: str) -> str:
+    url = iris.data_url(value, extension)
+    assert url is not None, "a resource IRI (<BASE>id/...) has data"
+    return url
 
 
 @bp.get("/data/<path:path>")
@@ -185,14 +197,14 @@ def data(path: str):
         elif not exists(value):
             raise unknown(value)
     if choice == "html":
-        return redirect(iris.page_url(value), code=303)
+        return redirect(_page_url(value), code=303)
     if choice is None:
         fmt = choose(request.headers.get("Accept"), RDF_OFFERS)
         if fmt is None:
             raise _not_acceptable()
         choice, negotiated = fmt.name, True
     fmt = formats.BY_NAME[choice]
-    document_url = iris.data_url(value, EXTENSION_OF[choice])
+    document_url = _data_url(value, EXTENSION_OF[choice])
     quads = describing.rdf_quads(description, document_url, pages.license_iri())
     response = Response(describing.serialize(quads, choice), content_type=fmt.content_type)
     if negotiated:
