@@ -64,6 +64,9 @@ class ValidationFailed(ArchiveKGError):
     """The graph does not conform to the SHACL shapes (violations were found)."""
 
     exit_code = 1
+    # The validation.report.Report that found them (set where it is raised; this core module
+    # cannot name a type of the validation layer).
+    report: object = None
 
 
 class BuildMissing(ArchiveKGError):

@@ -24,6 +24,8 @@ import pyoxigraph as ox
 import rdflib
 from pyld import jsonld as pyld
 
+from archivekg.rdfformats import serialized
+
 CONTEXT_FILE = "context.jsonld"
 MEMO_LIMIT = 1_000_000       # entries, then the memo starts again (a few hundred MB at most)
 
@@ -77,7 +79,7 @@ def load_context(mappings_dir: str | Path) -> dict:
 def compact(quads: Iterable[ox.Quad], context: dict, context_url: str) -> bytes:
     """The quads as compacted JSON-LD; quads in the default graph are top-level nodes, those of
     a named graph are the ``@graph`` of a node named after the graph."""
-    nquads = ox.serialize(list(quads), format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    nquads = serialized(ox.serialize(list(quads), format=ox.RdfFormat.N_QUADS)).decode("utf-8")
     processor = _Processor()
     expanded = processor.from_rdf(nquads, {"format": "application/n-quads"})
     document = processor.compact(expanded, {"@context": context}, {})

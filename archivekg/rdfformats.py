@@ -13,21 +13,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import pyoxigraph as ox
 
 W3C = "http://www.w3.org/ns/formats/"
 
+# Oxigraph reads and writes graphs and query results with two kinds of format object.
+OxFormat = TypeVar("OxFormat", bound=ox.RdfFormat | ox.QueryResultsFormat, covariant=True)
+
 
 @dataclass(frozen=True)
-class Format:
+class Format(Generic[OxFormat]):
     name: str                           # stable key, also the canonical ``format=`` value
     media_type: str                     # what we send in Content-Type
     aliases: tuple[str, ...]            # other media types a client may ask for
     names: tuple[str, ...]              # other ``format=`` / ``--format`` values
     label: str
     iri: str                            # https://www.w3.org/ns/formats/
-    oxigraph: ox.RdfFormat | ox.QueryResultsFormat
+    oxigraph: OxFormat
     extensions: tuple[str, ...] = ()    # file extensions, the canonical one first
     rdflib: str | None = None           # rdflib's parser and serializer name
     datasets: bool = False              # holds named graphs
@@ -48,7 +52,7 @@ class Format:
 
 
 # SELECT and ASK results.
-RESULTS: tuple[Format, ...] = (
+RESULTS: tuple[Format[ox.QueryResultsFormat], ...] = (
     Format("json", "application/sparql-results+json", ("application/json",), ("srj",),
            "SPARQL Results JSON", W3C + "SPARQL_Results_JSON", ox.QueryResultsFormat.JSON, (".srj",)),
     Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml"), ("srx",),
@@ -60,7 +64,7 @@ RESULTS: tuple[Format, ...] = (
 )
 
 # RDF: CONSTRUCT and DESCRIBE results, documents, dumps, files to serve or validate.
-GRAPHS: tuple[Format, ...] = (
+GRAPHS: tuple[Format[ox.RdfFormat], ...] = (
     # Turtle is also valid N3, which some clients ask for by that name.
     Format("turtle", "text/turtle", ("application/x-turtle", "application/turtle"), ("ttl", "n3"),
            "Turtle", W3C + "Turtle", ox.RdfFormat.TURTLE, (".ttl", ".turtle"), "turtle"),
@@ -78,20 +82,23 @@ GRAPHS: tuple[Format, ...] = (
            (".trig",), "trig", datasets=True),
 )
 
-BY_NAME: dict[str, Format] = {f.name: f for f in RESULTS + GRAPHS}
+AnyFormat = Format[ox.RdfFormat | ox.QueryResultsFormat]
+ALL: tuple[AnyFormat, ...] = (*RESULTS, *GRAPHS)
+
+BY_NAME: dict[str, AnyFormat] = {f.name: f for f in ALL}
 # What a file's extension says it holds (RDF only: result files are never read).
-BY_EXTENSION: dict[str, Format] = {ext: f for f in GRAPHS for ext in f.extensions}
+BY_EXTENSION: dict[str, Format[ox.RdfFormat]] = {ext: f for f in GRAPHS for ext in f.extensions}
 # Media types a request body of RDF may be sent as (the first format that claims one wins).
-BY_MEDIA_TYPE: dict[str, Format] = {}
+BY_MEDIA_TYPE: dict[str, Format[ox.RdfFormat]] = {}
 for _fmt in GRAPHS:
     for _media in _fmt.media_types:
         if _media not in ("application/json", "application/xml", "text/xml"):
             BY_MEDIA_TYPE.setdefault(_media, _fmt)
 del _fmt, _media
-FORMAT_IRIS = {f.name: f.iri for f in RESULTS + GRAPHS}
+FORMAT_IRIS = {f.name: f.iri for f in ALL}
 
 
-def lookup(value: str, table: tuple[Format, ...]) -> Format | None:
+def lookup(value: str, table: tuple[Format[OxFormat], ...]) -> Format[OxFormat] | None:
     """The format of ``table`` that a ``format=`` value names (short name or media type)."""
     value = value.strip().lower()
     for fmt in table:
@@ -104,11 +111,11 @@ def known_format_value(value: str) -> bool:
     return lookup(value, RESULTS) is not None or lookup(value, GRAPHS) is not None
 
 
-def format_values(table: tuple[Format, ...]) -> list[str]:
+def format_values(table: tuple[AnyFormat, ...]) -> list[str]:
     return [fmt.name for fmt in table]
 
 
-def for_path(path: str | Path) -> Format | None:
+def for_path(path: str | Path) -> Format[ox.RdfFormat] | None:
     """The RDF format a file's extension names; None if unknown."""
     return BY_EXTENSION.get(Path(path).suffix.lower())
 
@@ -121,6 +128,15 @@ def name_for(path: str | Path) -> str | None:
 
 def known_extensions() -> str:
     return ", ".join(sorted(BY_EXTENSION))
+
+
+def serialized(data: bytes | None) -> bytes:
+    """What an Oxigraph serializer (``serialize``, ``Store.dump``) called without an output
+    returned: the bytes.  Its signature says ``bytes | None`` because, given an output, it
+    writes there and returns None."""
+    if data is None:
+        raise TypeError("an Oxigraph serializer called without an output returned None")
+    return data
 
 
 # By name, for the readers and writers that take Oxigraph's format objects.

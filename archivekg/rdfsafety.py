@@ -38,12 +38,15 @@ def _check_xml(data: bytes, file: str) -> None:
         defused_sax.parseString(data, xml.sax.handler.ContentHandler(),
                                 forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
-        what = f"the entity {exc.name!r}" if getattr(exc, "name", None) else "an entity or DTD"
+        name = getattr(exc, "name", None)     # EntitiesForbidden and its kin name the entity
+        what = f"the entity {name!r}" if name else "an entity or DTD"
         raise SourceError(
             f"the XML declares {what}; RDF/XML needs no entities, and they are refused because "
             "expanding them can exhaust the machine's memory", file=file) from None
     except xml.sax.SAXParseException as exc:
-        raise SourceError(f"not valid rdfxml: {exc.getMessage()} (column {exc.getColumnNumber() + 1})",
+        column = exc.getColumnNumber()
+        where = f" (column {column + 1})" if column is not None else ""
+        raise SourceError(f"not valid rdfxml: {exc.getMessage()}{where}",
                           file=file, line=exc.getLineNumber()) from None
 
 

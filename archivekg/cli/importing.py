@@ -50,6 +50,7 @@ def import_documents(files, data_dir, doc_id, replace, config):
             continue
         click.echo(f"{path}: {done.status} as {done.doc_id} ({done.text}, {done.record})")
         catalog = done.catalog
+        assert catalog is not None, "only an unchanged import comes without its catalogue"
         read = [f"{name} ({field.value})" if isinstance(field.value, str) and len(field.value) < 40 else name
                 for name, field in catalog.fields.items()]
         click.echo(f"  read: {', '.join(read)}")

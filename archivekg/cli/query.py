@@ -95,19 +95,19 @@ def query(query, query_file, fmt, config, build_dir):
         if fmt == "table":
             click.echo(table(results, settings["BASE_IRI"]))
         elif (found := rdfformats.lookup(fmt, rdfformats.RESULTS)) is not None:
-            out.write(results.serialize(format=found.oxigraph))
+            out.write(rdfformats.serialized(results.serialize(format=found.oxigraph)))
         else:
             raise QueryError(f"--format {fmt} is for CONSTRUCT/DESCRIBE; a SELECT gives "
                              f"table, {', '.join(rdfformats.format_values(rdfformats.RESULTS))}")
     elif isinstance(results, ox.QueryBoolean):
         if (found := rdfformats.lookup(fmt, rdfformats.RESULTS)) is not None:
-            out.write(results.serialize(format=found.oxigraph))
+            out.write(rdfformats.serialized(results.serialize(format=found.oxigraph)))
         else:
             click.echo("yes" if bool(results) else "no")
     else:
-        found = rdfformats.lookup("turtle" if fmt == "table" else fmt, rdfformats.GRAPHS)
-        if found is None:
+        graph = rdfformats.lookup("turtle" if fmt == "table" else fmt, rdfformats.GRAPHS)
+        if graph is None:
             raise QueryError(f"--format {fmt} does not apply to a CONSTRUCT/DESCRIBE result; use "
                              f"{', '.join(rdfformats.format_values(rdfformats.GRAPHS))}")
-        out.write(ox.serialize(list(results), format=found.oxigraph,
-                               **({"prefixes": PREFIXES} if found.name in ("turtle", "trig") else {})))
+        out.write(rdfformats.serialized(ox.serialize(
+            list(results), format=graph.oxigraph, prefixes=PREFIXES if graph.name in ("turtle", "trig") else None)))

@@ -21,7 +21,7 @@ from archivekg.validation.engine import (
     validate_files,
     validate_store,
 )
-from archivekg.validation.report import FORMATS
+from archivekg.validation.report import FORMATS, Report
 
 # 64 MB of Turtle is about a million triples: validating that takes about two minutes and 1 GB.
 DEFAULT_MAX_MB = 64
@@ -127,4 +127,5 @@ def _validate_data(settings: dict):
         try:
             return build(dict(settings, BUILD_DIR=scratch), validate=True).validation
         except ValidationFailed as failed:
+            assert isinstance(failed.report, Report)
             return failed.report

@@ -131,6 +131,7 @@ def _document_type(text: str, found: Catalog, title: Block | None) -> None:
         match = re.search(rf"\b{re.escape(words)}\b", lowered)
         if match and match.start() < 12:     # the title begins with what the document is
             span = re.search(r"\S+(?:\s+\S+)*", title.raw[match.start():match.end()])
+            assert span is not None, "the words of DOCUMENT_TYPES are not blank"
             where = quote(text, title.start + match.start(), title.start + match.start() + span.end())
             found.add("documentType", kind, where)
             return
@@ -234,6 +235,7 @@ def _opening(text: str, body: list[Block], gazetteer: Gazetteer, found: Catalog,
             found.add("classification", clean, quote(text, block.start, block.end))
         elif COPY_NUMBER.match(clean):
             number = re.search(r"\d+", clean)
+            assert number is not None, "COPY_NUMBER matches a number"
             found.add("copyNumber", int(number.group(0)), quote(text, block.start, block.start + len(
                 block.raw.split("\n")[0].rstrip())))
         elif ADDRESSEE.match(clean) or re.match(r"^to\s+(?:Cde\.|Comrade)\s", clean, re.IGNORECASE):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -77,7 +78,9 @@ def _month_number(name: str) -> int:
 
 
 def _day(text: str) -> int:
-    return int(re.match(r"\d+", text).group(0))
+    digits = re.match(r"\d+", text)
+    assert digits is not None, f"the day group of a date pattern matched {text!r}"
+    return int(digits.group(0))
 
 
 def _iso(year: int, month: int, day: int | None) -> str | None:
@@ -90,7 +93,7 @@ def _iso(year: int, month: int, day: int | None) -> str | None:
 
 
 def find_dates(text: str, start: int = 0, end: int | None = None, *, document_year: int | None = None,
-               skip: list[tuple[int, int]] = ()) -> list[DateMention]:
+               skip: Sequence[tuple[int, int]] = ()) -> list[DateMention]:
     """The dates written in ``text[start:end]``, longest expressions first where they overlap."""
     end = len(text) if end is None else end
     window = text[start:end]
@@ -130,6 +133,7 @@ def _year_for(match, position: int, document_year: int | None,
 
 
 def _read(kind: str, match, a: int, b: int, document_year, years) -> DateMention | None:
+    year: int | None
     groups = match.groupdict()
     words = match.group(0)
     for key in ("m", "m1", "m2"):

@@ -8,11 +8,16 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from archivekg.datalayout import is_curation_file
 from archivekg.errors import SourceError
 from archivekg.pipeline import texts
 from archivekg.pipeline.yamlload import load_yaml
+
+if TYPE_CHECKING:       # spaCy is imported when a document is first analysed, not with this module
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 #: Record fields whose values are entities (the importer fills them; proposals need not repeat them).
 ENTITY_FIELDS = ("author", "addressee", "informationSource", "draftedBy", "typedBy", "translator",
@@ -20,7 +25,7 @@ ENTITY_FIELDS = ("author", "addressee", "informationSource", "draftedBy", "typed
 
 
 @cache
-def nlp():
+def nlp() -> Language:
     """spaCy's blank English pipeline with the rule-based sentencizer: a tokenizer and
     sentence boundaries from punctuation, nothing downloaded."""
     import spacy
@@ -43,8 +48,8 @@ class Analysed:
     record: dict
     text: str
     segments: list[texts.Segment]
+    tokens: Doc                             # the spaCy Doc of the whole text
     sentences: list[Sentence] = field(default_factory=list)
-    tokens: object = None                   # the spaCy Doc of the whole text
     annotations: dict | None = None
     year: int | None = None
 
@@ -97,8 +102,7 @@ def analyse(doc_id: str, record: dict, text: str, annotations: dict | None = Non
             segments.append(texts.Segment(spec["kind"], start.start, ends[0].end))
     date = str(record.get("date") or "")
     year = int(date[:4]) if re.match(r"\d{4}", date) else None
-    doc = Analysed(doc_id, record, text, segments, annotations=annotations, year=year)
-    doc.tokens = nlp()(text)
+    doc = Analysed(doc_id, record, text, segments, nlp()(text), annotations=annotations, year=year)
     _sentences(doc)
     return doc
 

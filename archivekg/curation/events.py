@@ -61,7 +61,7 @@ class Person:
 class People:
     """The persons (and bodies and places) the mention finder placed in the text."""
 
-    def __init__(self, doc: Analysed, written: dict[tuple[int, int], str], gazetteer: Gazetteer,
+    def __init__(self, doc: Analysed, written: dict[tuple[int, int], str | None], gazetteer: Gazetteer,
                  new_ids: dict[str, str], new_names):
         self.doc = doc
         types = {e.id: e.type for e in gazetteer.entities.values()}
@@ -125,9 +125,9 @@ def meetings(builder, people: People) -> None:
                          f"'{meeting_of.group(0).strip()} ... and ...'")
                 break
         if found is not None:
-            match, participants, host, words = found
-            unnamed_author = None in participants
-            participants = list(dict.fromkeys(p for p in participants if p))
+            match, named, host, words = found
+            unnamed_author = None in named
+            participants = list(dict.fromkeys(p for p in named if p))
             if set(participants) <= builder.known.meetings:
                 continue
             if unnamed_author:
@@ -279,8 +279,8 @@ def _titles(doc: Analysed, sentence, person: Person, persons: list[Person], inde
                     return
     # "X and Y" after a plural title: the title of the name before.
     if index and re.fullmatch(r"\s+and\s+", before):
-        previous = persons[index - 1]
-        for title, start, end, how, former in _titles(doc, sentence, previous, persons, index - 1):
+        prior = persons[index - 1]
+        for title, start, end, how, former in _titles(doc, sentence, prior, persons, index - 1):
             if re.search(r"(?:men|s)\b", title.split(" of ")[0]):
                 yield title, start, end, how + " (and the name after it)", former
         return

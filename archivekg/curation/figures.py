@@ -63,6 +63,7 @@ class Figure:
         if self.value is not None:
             claims["quantityValue"] = _number(self.value)
         else:
+            assert self.low is not None and self.high is not None, "a figure without a value is a range"
             claims["minValue"], claims["maxValue"] = _number(self.low), _number(self.high)
         claims["unit"] = self.unit
         if self.qualifier:
@@ -70,7 +71,7 @@ class Figure:
         return claims
 
 
-def _number(value: float):
+def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
@@ -172,8 +173,8 @@ def _value(numbers, scale_words) -> float | None:
         except ValueError:
             return None
     else:
-        value = number_word(" ".join([text] + [t.text for t in scale_words]).lower())
-        return float(value) if value is not None else None
+        written = number_word(" ".join([text] + [t.text for t in scale_words]).lower())
+        return float(written) if written is not None else None
     for word in scale_words:
         value *= SCALES[word.lower_]
     return value

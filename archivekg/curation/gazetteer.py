@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,7 +85,7 @@ class Gazetteer:
                 if c.score >= STRONG_MATCH]
 
 
-def load(data_dir: Path, without: set[str] = frozenset()) -> Gazetteer:
+def load(data_dir: Path, without: Set[str] = frozenset()) -> Gazetteer:
     """The gazetteer of ``data_dir``'s registries (less the ids in ``without``), with the
     decree numbers its annotations define."""
     data_dir = Path(data_dir)

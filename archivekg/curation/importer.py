@@ -161,6 +161,7 @@ def render_record(doc_id: str, source: Source, catalog: Catalog, specs: list[Seg
             continue
         value = catalog.fields[name].value
         if name == "copies":
+            assert isinstance(value, list), "the catalogue reads copies as a list"
             seen, copies = set(), []
             for copy in value:
                 if copy["copyNumber"] not in seen:
@@ -168,6 +169,7 @@ def render_record(doc_id: str, source: Source, catalog: Catalog, specs: list[Seg
                     copies.append({**copy, "id": f"{doc_id}-copy-{copy['copyNumber']}"})
             value = copies
         elif name == "citation":
+            assert isinstance(value, dict), "the catalogue reads a citation as a dict"
             value = {"id": f"{doc_id}-citation", **value}
         data[name] = value
     kind = "the visible text of the saved web page" if source.html else "the text file"
@@ -178,9 +180,9 @@ def render_record(doc_id: str, source: Source, catalog: Catalog, specs: list[Seg
     for name, written in catalog.unknown:
         notes.append(f"{name}: the text names {written!r}, who is not in the registries: the field is "
                      f"left out (`archivekg annotate` proposes the name as a new entry).")
-    for name, found in catalog.fields.items():
-        if found.note:
-            notes.append(f"{name}: {found.note}.")
+    for name, field_found in catalog.fields.items():
+        if field_found.note:
+            notes.append(f"{name}: {field_found.note}.")
     data["note"] = notes
     data["segments"] = [spec.yaml() for spec in specs]
     evidence = {}
@@ -200,9 +202,9 @@ def _check_placeable(text: str, specs: list[SegmentSpec], catalog: Catalog, path
         found = texts.locate(text, spec.frm, spec.occurrence)
         if isinstance(found, str) or found.start != spec.start:
             raise ImportRefused(f"internal: segment start {spec.frm!r} cannot be placed ({found})", file=str(path))
-    for name, found in catalog.fields.items():
-        if found.quote is not None:
-            located = texts.locate(text, found.quote.text, found.quote.occurrence)
+    for name, field_found in catalog.fields.items():
+        if field_found.quote is not None:
+            located = texts.locate(text, field_found.quote.text, field_found.quote.occurrence)
             if isinstance(located, str):
                 raise ImportRefused(f"internal: the evidence of {name} cannot be placed ({located})",
                                     file=str(path))

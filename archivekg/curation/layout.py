@@ -20,6 +20,7 @@ template:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from archivekg.pipeline import texts
@@ -139,7 +140,7 @@ def in_distribution(block: Block) -> bool:
                for line in lines) and len(lines) <= 30
 
 
-def classify(text: str, title: str | None = None, outside: list[tuple[int, int]] = ()) -> list[Block]:
+def classify(text: str, title: str | None = None, outside: Sequence[tuple[int, int]] = ()) -> list[Block]:
     """Every block of ``text`` with its kind (catalog, body, distribution, nondocument)."""
     blocks = blocks_of(text)
     state = "top"           # top → body → distribution → after; appendix ends everything
@@ -238,7 +239,7 @@ class SegmentSpec:
     occurrence: int | None = None
 
     def yaml(self) -> dict:
-        data = {"kind": self.kind, "from": self.frm, "to": self.to}
+        data: dict[str, str | int] = {"kind": self.kind, "from": self.frm, "to": self.to}
         if self.occurrence:
             data["occurrence"] = self.occurrence
         return data

@@ -162,7 +162,7 @@ def _exact(doc, gazetteer: Gazetteer, words, taken, hits) -> None:
             written = text[start:end]
             found = gazetteer.exact(name_key(written))
             if found and _inside_longer_name(words, i, n):
-                found = None         # "German Kim", "USSR MFA Far East Department": another name
+                found = set()        # "German Kim", "USSR MFA Far East Department": another name
             if found:
                 hits.append(Hit(start, end, written, sorted(found), "exact"))
                 for k in range(i, i + n):
@@ -410,8 +410,8 @@ def _guesses(doc: Analysed, start: int, end: int, written: str,
     if all(w.isupper() and 2 <= len(w) <= 6 for w in words) and len(words) <= 3 and not _initials(written) \
             and not (sentence and text[sentence.start:sentence.end].isupper()):
         return [("Organization", "an abbreviation in capitals")]
-    if PERSON_BEFORE.search(before):
-        return [("Person", f"written after '{PERSON_BEFORE.search(before).group(0).strip()}'")]
+    if title := PERSON_BEFORE.search(before):
+        return [("Person", f"written after '{title.group(0).strip()}'")]
     if _initials(written):
         return [("Person", "initials and a surname")]
     if 2 <= len(words) <= 3 and korean_name(written) and not structural:
@@ -419,12 +419,12 @@ def _guesses(doc: Analysed, start: int, end: int, written: str,
     joined = _coordinated(text, start, end, neighbours or {}, doc)
     if joined:
         return [joined]
-    if PLACE_BEFORE.search(before) and not SPEECH.match(after):
-        return [("Place", f"written after '{PLACE_BEFORE.search(before).group(0).strip()}'")]
+    if (place_word := PLACE_BEFORE.search(before)) and not SPEECH.match(after):
+        return [("Place", f"written after '{place_word.group(0).strip()}'")]
     if len(words) <= 2 and len(words[-1]) > 5 and RUSSIAN_SURNAME.search(words[-1]) and words[-1][0].isupper():
         return [("Person", "a Russian surname")]
-    if SPEECH.match(after):
-        return [("Person", f"the subject of '{SPEECH.match(after).group(0).strip(' ,')}'")]
+    if verb := SPEECH.match(after):
+        return [("Person", f"the subject of '{verb.group(0).strip(' ,')}'")]
     if words[-1].endswith(("ans", "ese", "ians")) and len(words) <= 2:
         return [("Group", "a people named in the plural")]
     return []

@@ -190,8 +190,8 @@ def _add_variant(text: str, entity: str, written: str) -> str:
             j = i + 1
             while j < end and re.match(r"^\s*-\s", lines[j]) and not lines[j].startswith("- "):
                 j += 1
-            indent = re.match(r"^(\s*)", lines[i + 1]).group(1) if i + 1 < end and \
-                re.match(r"^\s*-\s", lines[i + 1]) else "  "
+            item = re.match(r"^(\s*)-\s", lines[i + 1]) if i + 1 < end else None
+            indent = item.group(1) if item else "  "
             lines.insert(j, f"{indent}- {scalar(written)}")
             return "\n".join(lines)
     insert_at = end

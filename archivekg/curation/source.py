@@ -118,8 +118,9 @@ def _read_html(path: Path, data: bytes) -> Source:
     heading = root.find(".//h1")
     if heading is not None:
         title = " ".join(heading.text_content().split()) or None
-    if title is None and root.find(".//title") is not None:
-        title = " ".join(root.find(".//title").text_content().split()) or None
+    head_title = root.find(".//title")
+    if title is None and head_title is not None:
+        title = " ".join(head_title.text_content().split()) or None
     return Source(path, text, html=True, title=title, outside=writer.outside, headings=writer.headings)
 
 
@@ -176,7 +177,8 @@ class _TextWriter:
 
     def finish(self) -> str:
         self._flush()
-        parts, position = [], 0
+        parts: list[str] = []
+        position = 0
         for text, outside, heading in self.blocks:
             if parts:
                 parts.append("\n\n")

@@ -13,7 +13,7 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
 
@@ -31,6 +31,9 @@ from archivekg.endpoint.source import DataSource
 from archivekg.endpoint.worker import PingRequest, QueryRequest, Reply, StatsRequest, UpdateRequest
 from archivekg.errors import ArchiveKGError
 
+if TYPE_CHECKING:       # store_backend builds on this module
+    from archivekg.endpoint.store_backend import StoreSource
+
 log = logging.getLogger("archivekg.web")
 
 EXTENSION = "archivekg"
@@ -39,7 +42,7 @@ EXTENSION = "archivekg"
 class Backend:
     def __init__(self, settings: dict[str, Any]):
         self.settings = settings
-        self.source = DataSource(settings)
+        self.source: DataSource | StoreSource = DataSource(settings)
         self.timeout = float(settings["QUERY_TIMEOUT"])
         self.max_results = int(settings["MAX_RESULTS"])
         self.memory_limit = int(settings["QUERY_MEMORY_MB"]) * 2**20
@@ -62,6 +65,7 @@ class Backend:
                     self.source.prepare()
                 except ArchiveKGError as exc:
                     raise ApiError(503, "store-unavailable", f"The data cannot be opened: {exc}") from exc
+                assert isinstance(self.source, DataSource), "a StoreBackend has a pool of its own"
                 pool = QueryPool(self.settings["QUERY_WORKERS"], self.source.open_for_worker,
                                  max_size=self.settings["QUERY_WORKERS_MAX"],
                                  seal=bool(self.settings["QUERY_NETWORK_SANDBOX"]),

@@ -49,7 +49,7 @@ def serialize(triples: Iterable[Triple], fmt_name: str) -> bytes:
     for triple in triples:
         order.setdefault(triple.subject, []).append(triple)
     grouped = [triple for group in order.values() for triple in group]
-    return ox.serialize(grouped, format=GRAPH_FORMATS[fmt_name], prefixes=PREFIXES)
+    return formats.serialized(ox.serialize(grouped, format=GRAPH_FORMATS[fmt_name], prefixes=PREFIXES))
 
 
 def service_description(*, endpoint: str, void_url: str, stats: dict[str, Any],

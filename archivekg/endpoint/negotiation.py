@@ -11,9 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar, overload
 
 T = TypeVar("T")
+
+
+class Offer(Protocol):
+    """What a Format offers (or anything else that names its media types)."""
+
+    @property
+    def media_types(self) -> Sequence[str]: ...
+
+
+OfferT = TypeVar("OfferT", bound=Offer)
 
 
 @dataclass(frozen=True)
@@ -61,7 +71,9 @@ def parse_accept(header: str | None) -> tuple[MediaRange, ...]:
 def _split_outside_quotes(text: str, sep: str) -> list[str]:
     if '"' not in text:
         return [part for part in text.split(sep) if part.strip()]
-    parts, current, quoted = [], [], False
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = False
     for char in text:
         if char == '"':
             quoted = not quoted
@@ -95,8 +107,16 @@ def quality(ranges: Sequence[MediaRange], media_types: Sequence[str]) -> tuple[f
     return best
 
 
-def choose(header: str | None, offers: Sequence[T],
-           media_types: Callable[[T], Sequence[str]] | None = None) -> T | None:
+@overload
+def choose(header: str | None, offers: Sequence[OfferT], media_types: None = None) -> OfferT | None: ...
+
+
+@overload
+def choose(header: str | None, offers: Sequence[T], media_types: Callable[[T], Sequence[str]]) -> T | None: ...
+
+
+def choose(header: str | None, offers: Sequence[Any],
+           media_types: Callable[[Any], Sequence[str]] | None = None) -> Any:
     """The offer the client prefers, or None when it accepts none of them.
 
     ``offers`` are Format-like objects with ``media_types``, or anything with a

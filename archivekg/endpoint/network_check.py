@@ -66,9 +66,9 @@ def targets(text: str, *, update: bool) -> Targets:
 
     try:
         if update:
-            tree = parser.parseUpdate(text)
+            update_tree = parser.parseUpdate(text)
             parts, prologue = [], None
-            for declared, request in zip(tree.prologue, tree.request or [], strict=False):
+            for declared, request in zip(update_tree.prologue, update_tree.request or [], strict=False):
                 prologue = algebra.translatePrologue(declared, None, None, prologue)
                 parts.append(algebra.traverse(
                     request, visitPost=functools.partial(algebra.translatePName, prologue=prologue)))

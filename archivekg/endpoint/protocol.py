@@ -305,7 +305,7 @@ class _Html:
 
 
 #: The description's formats, then a page: HTML wins only where the client ranks it above them.
-_DESCRIPTION_OFFERS = (*formats.GRAPHS, _Html())
+_DESCRIPTION_OFFERS: tuple[formats.AnyFormat | _Html, ...] = (*formats.GRAPHS, _Html())
 
 
 def _service_description(params: Params):

@@ -83,24 +83,32 @@ class _Unterminated(Exception):
     pass
 
 
+def _at(pattern: re.Pattern[str], text: str, pos: int) -> re.Match[str]:
+    """The match of ``pattern`` at ``pos``, where it cannot fail (it may match nothing, or
+    the text at ``pos`` begins it)."""
+    match = pattern.match(text, pos)
+    assert match is not None, f"{pattern.pattern} does not match at {pos}"
+    return match
+
+
 def tokens(text: str):
     """(kind, text) for every token but whitespace and comments; stops at an unterminated string."""
     pos, end = 0, len(text)
     while pos < end:
         char = text[pos]
         if char.isspace():
-            pos = _WS.match(text, pos).end()
+            pos = _at(_WS, text, pos).end()
         elif char == "#":
-            pos = _COMMENT.match(text, pos).end()
+            pos = _at(_COMMENT, text, pos).end()
         elif char in "'\"":
             quote = text[pos:pos + 3] if text.startswith(char * 3, pos) else char
-            body_end = _STRING_BODY[quote].match(text, pos + len(quote)).end()
+            body_end = _at(_STRING_BODY[quote], text, pos + len(quote)).end()
             if not text.startswith(quote, body_end):
                 raise _Unterminated()
             yield "string", text[pos:body_end + len(quote)]
             pos = body_end + len(quote)
         elif char == "<":
-            body_end = _IRI_BODY.match(text, pos + 1).end()
+            body_end = _at(_IRI_BODY, text, pos + 1).end()
             if body_end < end and text[body_end] == ">":
                 yield "iri", text[pos:body_end + 1]
                 pos = body_end + 1
@@ -116,7 +124,7 @@ def tokens(text: str):
                 yield "other", char
                 pos += 1
         elif char == "_" and text.startswith("_:", pos):
-            match = _BNODE.match(text, pos)
+            match = _at(_BNODE, text, pos)
             yield "bnode", match.group()
             pos = match.end()
         elif char == "@":
@@ -128,7 +136,7 @@ def tokens(text: str):
                 yield "other", char
                 pos += 1
         elif char == ":":
-            local_end = _LOCAL.match(text, pos + 1).end()
+            local_end = _at(_LOCAL, text, pos + 1).end()
             yield "pname", text[pos:local_end]
             pos = local_end
         else:
@@ -139,7 +147,7 @@ def tokens(text: str):
                 continue
             run_end = match.end()
             if run_end < end and text[run_end] == ":" and not match.group().endswith("."):
-                local_end = _LOCAL.match(text, run_end + 1).end()
+                local_end = _at(_LOCAL, text, run_end + 1).end()
                 yield "pname", text[pos:local_end]
                 pos = local_end
             else:

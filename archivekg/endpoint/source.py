@@ -81,6 +81,7 @@ class DataSource:
         self.prepare()
         if self._memory is not None:
             return self._memory
+        assert self._release is not None, "prepare() found the release"
         return build_store.open_store(self._release, read_only=True)
 
     @property
@@ -91,6 +92,7 @@ class DataSource:
         if self.files:
             return None
         self.prepare()
+        assert self._release is not None, "prepare() found the release"
         try:
             return build_store.manifest(self._release)
         except (OSError, ValueError):

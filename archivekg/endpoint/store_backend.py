@@ -62,7 +62,7 @@ RECORD_SECONDS = 5.0
 _SAFE_BASE = re.compile(r"^[^\s<>\"{}|^`\\]+$")
 
 _RESULT_TYPES = {media: fmt for fmt in rdfformats.RESULTS for media in fmt.media_types}
-_GRAPH_TYPES = {**rdfformats.BY_MEDIA_TYPE, "text/plain": rdfformats.BY_NAME["ntriples"]}
+_GRAPH_TYPES = {**rdfformats.BY_MEDIA_TYPE, "text/plain": rdfformats.BY_MEDIA_TYPE["application/n-triples"]}
 
 
 class StoreNotReady(ArchiveKGError):
@@ -224,11 +224,12 @@ class StoreBackend(Backend):
                            f"The store at {self.url} answered a query with {response.content_type or 'no type'}, "
                            "not SPARQL results.")
         parsed = ox.parse_query_results(response, fmt.oxigraph)
+        assert request.results_format is not None, "the forward check refuses a SELECT or ASK without one"
         target = RESULT_FORMATS[request.results_format]
         if isinstance(parsed, ox.QueryBoolean):
             _drain(response)
             meta.update(format=request.results_format, kind="ask", count=1, truncated=False)
-            return parsed.serialize(format=target)
+            return rdfformats.serialized(parsed.serialize(format=target))
         limit = int(request.max_results)
         variables = parsed.variables
         rows = list(islice(parsed, limit + 1))
@@ -245,7 +246,7 @@ class StoreBackend(Backend):
         meta.update(format=request.results_format, kind="select", count=len(rows), truncated=truncated)
         if target == ox.QueryResultsFormat.TSV:
             return tsv
-        return ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=target)
+        return rdfformats.serialized(ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=target))
 
     def _graph(self, response, request: QueryRequest, prefixes: dict[str, str], meta: dict) -> bytes:
         fmt = _GRAPH_TYPES.get(response.content_type)
@@ -262,6 +263,7 @@ class StoreBackend(Backend):
         else:
             _drain(response)
         meta.update(format=request.graph_format, kind="graph", count=len(triples), truncated=truncated)
+        assert request.graph_format is not None, "the forward check refuses a CONSTRUCT or DESCRIBE without one"
         return _serialize(triples, GRAPH_FORMATS[request.graph_format],
                           {**prefixes, **dict(request.prefixes)})
 
@@ -293,7 +295,9 @@ class StoreBackend(Backend):
         return known[1]
 
     def statistics(self) -> dict[str, Any]:
-        return self.state(required=True)["statistics"]
+        state = self.state(required=True)
+        assert state is not None, "a required state is there or raises"
+        return state["statistics"]
 
     def ping(self) -> Reply:
         try:

@@ -24,7 +24,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
@@ -38,6 +38,7 @@ GRAPH_FORMATS = {fmt.name: fmt.oxigraph for fmt in rdfformats.GRAPHS}
 # Oxigraph's parser recurses once per bracket: 2,000 levels parse on a worker's 8 MB stack,
 # 5,000 crash it.  No real query nests a tenth of this.
 MAX_QUERY_DEPTH = 1000
+R = TypeVar("R")
 
 _HEAD_SIZE = struct.Struct("!I")
 _POSITION = re.compile(r"^error at (\d+):(\d+): ")
@@ -193,7 +194,7 @@ def handle(store: ox.Store | None, request: Any) -> Reply:
     return handle_errors(HANDLERS[type(request)], store, request)
 
 
-def handle_errors(function: Callable[..., Reply], *args: Any) -> Reply:
+def handle_errors(function: Callable[..., R], *args: Any) -> R | Reply:
     try:
         return function(*args)
     except SyntaxError as exc:
@@ -316,7 +317,7 @@ def _execute(store: ox.Store, request: QueryRequest, info: QueryInfo) -> Reply:
         if name is None:
             return _not_acceptable("ask", info)
         meta.update(format=name, kind="ask", count=1, truncated=False)
-        return Reply(True, meta, result.serialize(format=RESULT_FORMATS[name]))
+        return Reply(True, meta, rdfformats.serialized(result.serialize(format=RESULT_FORMATS[name])))
     if isinstance(result, ox.QuerySolutions):
         name = request.results_format
         if name is None:
@@ -345,14 +346,14 @@ def _serialize(triples: list, fmt: ox.RdfFormat, prefixes: dict[str, str]) -> by
         except ValueError:      # a relative namespace the engine resolved: keep full IRIs
             continue
         usable[prefix] = namespace
-    return ox.serialize(triples, format=fmt, prefixes=usable or None)
+    return rdfformats.serialized(ox.serialize(triples, format=fmt, prefixes=usable or None))
 
 
-def _solutions(result: ox.QuerySolutions, fmt: ox.QueryResultsFormat, limit: int):
+def _solutions(result: ox.QuerySolutions, fmt: ox.QueryResultsFormat, limit: int) -> tuple[bytes, int, bool]:
     # TSV is one solution per line (newlines inside literals are escaped), so it can be
     # counted and cut without Python objects per row; Oxigraph then re-reads the cut TSV and
     # writes the target format.  For small results this costs microseconds.
-    tsv = result.serialize(format=ox.QueryResultsFormat.TSV)
+    tsv = rdfformats.serialized(result.serialize(format=ox.QueryResultsFormat.TSV))
     rows = tsv.count(b"\n") - 1
     truncated = rows > limit
     if truncated:
@@ -360,7 +361,8 @@ def _solutions(result: ox.QuerySolutions, fmt: ox.QueryResultsFormat, limit: int
         rows = limit
     if fmt == ox.QueryResultsFormat.TSV:
         return tsv, rows, truncated
-    return ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=fmt), rows, truncated
+    written = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=fmt)
+    return rdfformats.serialized(written), rows, truncated
 
 
 def _not_acceptable(kind: str, info: QueryInfo) -> Reply:
@@ -383,8 +385,8 @@ def run_update(store: ox.Store, request: UpdateRequest) -> Reply:
         reply = failure("query-too-deep", f"The update nests brackets {info.depth} levels deep; "
                         f"the most this endpoint parses is {MAX_QUERY_DEPTH}.")
     else:
-        reply = (refuse_services(info.services, request.allowlist)
-                 or handle_errors(_dry_run, store, request.update))
+        refused = refuse_services(info.services, request.allowlist)
+        reply = refused if refused is not None else handle_errors(_dry_run, store, request.update)
         if reply.ok:
             reply = _network_agrees(request.update, info, update=True) or reply
     reply.meta.setdefault("form", info.form)

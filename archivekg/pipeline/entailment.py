@@ -27,6 +27,7 @@ import pyoxigraph as ox
 from archivekg.namespaces import INFERRED_INTERNAL, TBOX
 from archivekg.pipeline.ingest import raw_edtf_bounds
 from archivekg.pipeline.rules import Pattern, RuleSet
+from archivekg.rdfformats import serialized
 
 EDTF_TYPE = b'"^^<http://id.loc.gov/datatypes/edtf/EDTF>'
 ELSEWHERE = "urn:archivekg:elsewhere"        # what other graphs assert, for a NOT EXISTS
@@ -52,6 +53,9 @@ def blob_of(lines: Iterable[bytes]) -> bytes:
 def as_quads(blob: bytes, graph: str) -> bytes:
     """N-Triples text as N-Quads in ``graph`` (a line's only " .\\n" is its end)."""
     return blob.replace(b" .\n", f" <{graph}> .\n".encode())
+
+
+_NO_OBJECT: frozenset[bytes] = frozenset()     # the objects wanted of a predicate no pattern names
 
 
 class Matcher:
@@ -83,10 +87,12 @@ class Matcher:
                 objects = None
             for predicate in predicates:
                 key = f"<{predicate}>".encode()
-                if objects is None or self.wanted.get(key, set()) is None:
+                wanted = self.wanted.get(key, set())
+                if objects is None or wanted is None:
                     self.wanted[key] = None
                 else:
-                    self.wanted.setdefault(key, set()).update(f"<{o}>".encode() for o in objects)
+                    wanted.update(f"<{o}>".encode() for o in objects)
+                    self.wanted[key] = wanted
                 for obj in ([None] if objects is None else [f"<{o}>".encode() for o in objects]):
                     self.free[key, obj] = (pattern.subject.startswith("?"), pattern.object.startswith("?"))
 
@@ -94,8 +100,8 @@ class Matcher:
         if self.everything:
             return True
         subject, predicate, rest = line.split(b" ", 2)
-        objects = self.wanted.get(predicate, False)
-        return objects is None or (objects is not False and rest[:-2] in objects)
+        objects = self.wanted.get(predicate, _NO_OBJECT)
+        return objects is None or rest[:-2] in objects
 
     def anchors(self, line: bytes) -> list[bytes]:
         """The IRIs of a matching line where its pattern has variables: what it is about."""
@@ -131,7 +137,9 @@ def _named_by_tbox(variable: str, patterns: list[Pattern], tbox: ox.Store) -> se
             continue
         terms = " ".join(t if t.startswith("?") else f"<{t}>" for t in pattern.terms())
         query = f"SELECT DISTINCT {variable} WHERE {{ GRAPH <{TBOX}> {{ {terms} }} }}"
-        found |= {row[0].value for row in tbox.query(query)}
+        rows = tbox.query(query)
+        assert isinstance(rows, ox.QuerySolutions)
+        found |= {row[0].value for row in rows}
     return found
 
 
@@ -189,7 +197,7 @@ class Entailer:
             for graph in delta:
                 out = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
                 seen = known[graph]
-                new = [line for line in lines_of(out) if line not in seen]
+                new = [line for line in lines_of(serialized(out)) if line not in seen]
                 if new:
                     seen.update(new)
                     added[graph].extend(new)
@@ -227,7 +235,7 @@ class Entailer:
         inferred = ox.NamedNode(INFERRED_INTERNAL)
         while True:
             _fixpoint(store, self.union_rules)
-            new = [line for line in lines_of(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=inferred))
+            new = [line for line in lines_of(serialized(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=inferred)))
                    if line not in found and line not in given]
             if not new:
                 break
@@ -235,7 +243,7 @@ class Entailer:
             blob = b"\n".join(new) + b"\n"
             closure = self._scratch([blob], as_quads(blob, UNION))
             _fixpoint(closure, self.triple_rules_plain)
-            more = [line for line in lines_of(closure.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=inferred))
+            more = [line for line in lines_of(serialized(closure.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=inferred)))
                     if line not in found and line not in given]
             found.update(more)
             read = self.projection.select(b"\n".join(more) + b"\n") if more else []

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote as urlquote
 
 import edtf
@@ -50,7 +51,7 @@ NODE_KEYWORDS = {"id", "type"}
 class SourceFile:
     path: Path
     display: str          # as shown in messages and recorded in provenance (relative to the project)
-    data: object
+    data: Any             # the parsed YAML (yamlload's LineDict/LineList), of its JSON Schema's shape once validated
     sha256: str
 
 
@@ -201,7 +202,7 @@ class Ingest:
             return
         for _key, value in node.items():
             for item in (value if isinstance(value, list) else [value]):
-                if isinstance(item, dict):
+                if isinstance(item, LineDict):      # every mapping load_yaml reads
                     if "id" in item and isinstance(item["id"], str):
                         self._define(ids, item["id"], display, item.line)
                     self._collect_nested_ids(ids, item, display)
@@ -238,7 +239,7 @@ class Ingest:
         values = value if isinstance(value, list) else [value]
         for index, item in enumerate(values):
             item_line = value.line_of(index) if isinstance(value, LineList) else line
-            if isinstance(item, dict):
+            if isinstance(item, LineDict):          # every mapping load_yaml reads
                 if term.kind != "ref":
                     raise MalformedValueError(f"{key!r} takes a literal, not an object",
                                               file=source.display, line=item_line, term=key)
@@ -328,6 +329,7 @@ class Ingest:
 
     def _check_annotations(self, doc: DocumentInput, corpus: Corpus) -> None:
         source = doc.annotations
+        assert source is not None, "called for a document with annotations"
         for thing in source.data.get("things") or []:
             self._check_node(thing, source, corpus)
         subjects = set()

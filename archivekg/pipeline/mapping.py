@@ -18,6 +18,7 @@ from archivekg import namespaces
 from archivekg.namespaces import RAW
 from archivekg.pipeline.entailment import blob_of, lines_of
 from archivekg.pipeline.ingest import Corpus, Ingest
+from archivekg.rdfformats import serialized
 
 
 def run_rules(store: ox.Store, folder: Path | list[Path]) -> None:
@@ -48,6 +49,7 @@ def map_parts(ingest: Ingest, corpus: Corpus, mappings: Path, documents: Iterabl
     store.update(f"""PREFIX akgr: <{RAW}>
         DELETE {{ GRAPH ?st {{ ?s ?p ?o }} }} WHERE {{ ?st a akgr:Statement . GRAPH ?st {{ ?s ?p ?o }} }} ;
         DROP DEFAULT""")
-    graphs = {graph: blob_of(lines_of(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))))
+    graphs = {graph: blob_of(lines_of(serialized(store.dump(format=ox.RdfFormat.N_TRIPLES,
+                                                            from_graph=ox.NamedNode(graph)))))
               for graph in wanted}
     return store, graphs

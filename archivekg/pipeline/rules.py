@@ -123,6 +123,7 @@ def _operation(path: Path, index: int, chunk: str, prefixes: dict, prologue: str
     if len(header["scope"]) != 1:
         raise ConfigError(f"{path}: operation {index + 1} needs one `# scope:` header line "
                           f"(one of {', '.join(SCOPES)}): see archivekg/pipeline/rules.py")
+    graph: str | None
     scope, _, graph = header["scope"][0].partition(" ")
     graph = graph.strip() or None
     if scope not in SCOPES:

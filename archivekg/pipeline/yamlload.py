@@ -36,7 +36,7 @@ class _Loader(yaml.SafeLoader):
     """The pure-Python loader: it words syntax errors as users of this project know them."""
 
 
-class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # a base chosen at import: libyaml's where PyYAML has it
     """libyaml's parser (several times faster) with the same resolvers and constructors; it
     keeps the marks, so lines are the same.  Only its wording of syntax errors differs, so a
     file it rejects is parsed again by ``_Loader`` for the message."""

@@ -298,7 +298,11 @@ class Matcher:
 
     def _type_sets(self, query: Query) -> tuple[list[frozenset[str]], frozenset[str] | None]:
         table = self.catalogue.types
-        sets = [table.members(table.resolve(t)) for t in query.types]
+        sets = []
+        for t in query.types:
+            type_id = table.resolve(t)
+            assert type_id is not None, "_check refuses a query naming an unknown type"
+            sets.append(table.members(type_id))
         allowed = frozenset().union(*sets) if sets else None
         return sets, allowed
 
@@ -315,6 +319,7 @@ class Matcher:
         hard = query.type_strict in ("any", "all")
         reach = max(2 * query.limit, 10)
         found: dict[str, Scored] = {}
+        card: Card | None
         if query.text is not None:
             own = self.catalogue.resolve_id(query.text)
             if own is not None:
@@ -454,7 +459,7 @@ class Matcher:
                 similarity = fuzz.token_set_ratio(text, normalize(post.text())) / 100
                 if similarity > best:
                     best, best_post = similarity, post
-        if best * 100 >= AGREE_POST:
+        if best_post is not None and best * 100 >= AGREE_POST:
             return 1, best, f"agrees ({best_post.text()})"
         return -1, 0.0, "differs (" + "; ".join(p.text() for p in facts.posts)[:200] + ")"
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from archivekg.pipeline.entailment import as_quads
+from archivekg.rdfformats import serialized
 from archivekg.release import workers
 from archivekg.release.blocks import DUMPS, FORMATS, NQUADS, NQUADS_GZ, TRIG, Dump, graph_key, render
 from archivekg.release.blocks import openings as make_openings
@@ -62,6 +63,8 @@ class Written:
 class _Output(threading.Thread):
     """One dump: pieces in, bytes out, hashed on the way; the place of each block's body."""
 
+    failure: BaseException | None
+
     def __init__(self, dump: Dump, path: Path, previous: Path | None):
         super().__init__(name=f"archivekg-{dump.name}", daemon=True)
         self.dump, self.path, self.previous = dump, path, previous
@@ -79,7 +82,9 @@ class _Output(threading.Thread):
             with self.path.open("wb") as out:
                 while (piece := self.pieces.get()) is not None:
                     kind, value, tags = piece
+                    data: bytes | memoryview
                     if kind == "copy":
+                        assert view is not None, "copies are asked for only from a previous dump"
                         data = view[value[0]:value[1]]
                     elif kind == "render":
                         data = self.dump.finish(value)
@@ -145,11 +150,14 @@ def _write(folder: Path, graphs: list[Graph], previous: Path | None, prefixes: d
                         output.pieces.put(("bytes", before, []))
                     if block.kept is not None:
                         run.append((block.order, number, block.kept.spans[name]))
-                    elif name == NQUADS_GZ:
-                        output.pieces.put(("render", rendered[position][name], [(number, 0, 0)]))
                     else:
-                        body = rendered[position][name]
-                        output.pieces.put(("bytes", body, [(number, 0, len(body))]))
+                        bodies_of_block = rendered[position]
+                        assert bodies_of_block is not None, "a block not kept has a blob, rendered"
+                        body = bodies_of_block[name]
+                        if name == NQUADS_GZ:
+                            output.pieces.put(("render", body, [(number, 0, 0)]))
+                        else:
+                            output.pieces.put(("bytes", body, [(number, 0, len(body))]))
                 number += 1
             last = graph
         for name, output in outputs.items():
@@ -188,7 +196,7 @@ def write_store_release(writer, store: ox.Store, prefixes: dict[str, str], conte
     graphs rather than of data/ (tests of publishing)."""
     graphs, counts = [], {}
     for node in sorted(store.named_graphs(), key=lambda g: graph_key(g.value)):
-        lines = sorted(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node).splitlines(keepends=True))
+        lines = sorted(serialized(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node)).splitlines(keepends=True))
         if lines:
             graphs.append(Graph(node.value, [Block(None, len(lines), blob=b"".join(lines))]))
             counts[node.value] = len(lines)

@@ -27,6 +27,7 @@ import pyoxigraph as ox
 
 from archivekg import jsonld
 from archivekg.pipeline.entailment import as_quads
+from archivekg.rdfformats import serialized
 
 NQUADS, TRIG, NQUADS_GZ, TURTLE, JSONLD = "dataset.nq", "dataset.trig", "dataset.nq.gz", "dataset.ttl", "dataset.jsonld"
 DUMPS = (NQUADS, TRIG, NQUADS_GZ, TURTLE, JSONLD)      # in the order downloads.json lists them
@@ -64,7 +65,7 @@ def render(graph: str, triples: bytes, prefixes: dict[str, str], context: dict) 
     Oxigraph writes (a test compares the two on the shipped corpus).  JSON-LD's is the block's
     node objects, compacted with ``context`` and sorted by their ids (archivekg/jsonld.py)."""
     parsed = list(ox.parse(triples, format=ox.RdfFormat.N_TRIPLES))
-    turtle = _after_prefixes(ox.serialize(parsed, None, ox.RdfFormat.TURTLE, prefixes=prefixes))
+    turtle = _after_prefixes(serialized(ox.serialize(parsed, None, ox.RdfFormat.TURTLE, prefixes=prefixes)))
     nodes = jsonld.node_objects(triples, context)
     quads = as_quads(triples, graph)
     return {NQUADS: quads, NQUADS_GZ: quads, TURTLE: turtle,
@@ -75,7 +76,7 @@ def render(graph: str, triples: bytes, prefixes: dict[str, str], context: dict) 
 def openings(graph: str, prefixes: dict[str, str]) -> dict[str, bytes]:
     """How each dump opens a graph (TriG may write its name with a prefix)."""
     quad = [ox.Quad(ox.NamedNode("urn:x"), ox.NamedNode("urn:x"), ox.NamedNode("urn:x"), ox.NamedNode(graph))]
-    trig = _after_prefixes(ox.serialize(quad, None, ox.RdfFormat.TRIG, prefixes=prefixes))
+    trig = _after_prefixes(serialized(ox.serialize(quad, None, ox.RdfFormat.TRIG, prefixes=prefixes)))
     found = {name: b"" for name in DUMPS}
     found[TRIG] = trig[:trig.index(b"\n") + 1]
     found[JSONLD] = ('\n  {"@id": ' + json.dumps(graph, ensure_ascii=False) + ', "@graph": [').encode("utf-8")
@@ -93,8 +94,8 @@ FORMATS = {
 
 def prefix_lines(prefixes: dict[str, str]) -> bytes:
     """The @prefix lines Oxigraph writes at the head of a TriG or Turtle file."""
-    text = ox.serialize([ox.Triple(ox.NamedNode("urn:x"), ox.NamedNode("urn:x"), ox.NamedNode("urn:x"))],
-                        None, ox.RdfFormat.TURTLE, prefixes=prefixes)
+    text = serialized(ox.serialize([ox.Triple(ox.NamedNode("urn:x"), ox.NamedNode("urn:x"), ox.NamedNode("urn:x"))],
+                                   None, ox.RdfFormat.TURTLE, prefixes=prefixes))
     return text[:len(text) - len(_after_prefixes(text))]
 
 

@@ -39,13 +39,14 @@ def inferred_change(*, entailed: dict[str, bytes], entailed_before: dict[str, by
     ``inferred_graph`` is the previous inferred graph and whose ``not_data`` graphs assert
     nothing the rule reads; ``also_asserted``: lines such a graph asserts all the same (the
     ontology's), which the inferred graph does not repeat."""
-    gives_now, gave = Counter(), Counter()
+    gives_now: Counter[bytes] = Counter()
+    gave: Counter[bytes] = Counter()
     for blob in entailed.values():
         gives_now.update(lines_of(blob))
     for blob in entailed_before.values():
         gave.update(lines_of(blob))
     union_now, union_then = set(lines_of(union)), set(lines_of(union_before))
-    asserted_now = set()
+    asserted_now: set[bytes] = set()
     for blob in graphs.values():
         asserted_now.update(line for line in lines_of(blob) if previous is not None or line in gives_now
                             or line in union_now)

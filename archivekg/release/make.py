@@ -32,6 +32,7 @@ from archivekg.namespaces import INFERRED, LICENSE, ONTOLOGY, PREFIXES, graph_ir
 from archivekg.pipeline import reasoning, rules
 from archivekg.pipeline.entailment import Entailer, as_quads, blob_of, lines_of
 from archivekg.pipeline.ingest import Ingest
+from archivekg.rdfformats import serialized
 from archivekg.release import parts as parts_module
 from archivekg.release import state as states
 from archivekg.release.assemble import Block, Graph, StoreLoader, graph_ranges, patch_store, write_dumps
@@ -112,7 +113,7 @@ def build(settings: dict, *, echo: Callable[[str], None] | None = None,
             or made.parts[g].projection != state.parts[g].projection for g in made.entailed)
         union = entailer.close_union(blob_of({line for part in made.parts.values()
                                                for line in lines_of(part.projection)})) \
-            if projection_moved else state.union
+            if projection_moved or state is None else state.union
     ontology_iri = graph_iri(base, ONTOLOGY)
     ontology_blob = _ontology(ontology, ontology_iri)
     with progress.step("the inferred graph"):
@@ -132,9 +133,9 @@ def build(settings: dict, *, echo: Callable[[str], None] | None = None,
             written = write_dumps(writer.folder, graphs, previous, PREFIXES, load_context(mappings))
             (writer.folder / INDEX).write_text(json.dumps(written.dumps, indent=2) + "\n", encoding="utf-8")
             del graphs
-            made.entailed = made.entailed_before = None      # what is left needs memory less than validation
+            made.entailed = made.entailed_before = {}      # what is left needs memory less than validation
             if previous_store is None:
-                made.graphs = made.before = None
+                made.graphs = made.before = {}
                 inferred.added = set()
         if previous_store is not None:
             with progress.step("write the store from the previous one"):
@@ -233,7 +234,7 @@ def _ontology(files: list[Path], graph: str) -> bytes:
     store = ox.Store()
     for path in files:
         store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
-    return blob_of(lines_of(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))))
+    return blob_of(lines_of(serialized(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)))))
 
 
 def _inferred_blocks(old, previous: Path | None, graph: str, inferred, order: dict) -> list[Block]:
@@ -241,6 +242,7 @@ def _inferred_blocks(old, previous: Path | None, graph: str, inferred, order: di
     again (the same cuts a full build makes: ``blocks.cut`` is a function of the lines)."""
     if old is None or not old.blocks:
         return [_new_block(lines) for lines in cut(sorted(inferred.added))]
+    assert previous is not None, "a previous layout comes with its release"
     keys = [block.key for block in old.blocks]
     changes: dict[int, tuple[list, set]] = {}
     for line in inferred.added:
@@ -306,7 +308,7 @@ def _validate(settings: dict, state, previous: Path | None, made, inferred, stor
 
 def _difference(made, inferred, inferred_iri: str) -> list[ox.Quad]:
     """The quads the change adds or removes, asserted and entailed."""
-    quads = []
+    quads: list[ox.Quad] = []
     for graph, blob in made.graphs.items():
         lines = set(lines_of(blob)) ^ set(lines_of(made.before.get(graph, b"")))
         if lines:

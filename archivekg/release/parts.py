@@ -25,6 +25,7 @@ from archivekg.namespaces import ENTITIES, graph_iri, resource_iri
 from archivekg.pipeline.entailment import Entailer, blob_of, lines_of
 from archivekg.pipeline.ingest import Corpus, Ingest
 from archivekg.pipeline.mapping import map_parts
+from archivekg.rdfformats import serialized
 from archivekg.release import workers
 from archivekg.release.state import Change, Part, State
 
@@ -62,7 +63,7 @@ class Cache:
                     os.unlink(entry.path)
 
 
-class _Unread:
+class _Unread(Cache):
     """A cache that is written but not read."""
 
     def __init__(self, cache: Cache):
@@ -81,8 +82,8 @@ class Made:
     parts: dict[str, Part]               # every part of the new release, by graph IRI
     graphs: dict[str, bytes]             # graph -> its new triples, for each changed part
     before: dict[str, bytes]             # graph -> its previous triples, for each changed part
-    entailed: dict[str, bytes] | None    # graph -> its new entailments, for each part entailed again
-    entailed_before: dict[str, bytes] | None   # graph -> its previous entailments, likewise
+    entailed: dict[str, bytes]           # graph -> its new entailments, for each part entailed again
+    entailed_before: dict[str, bytes]    # graph -> its previous entailments, likewise
 
 
 def read(ingest: Ingest, state: State | None, change: Change, data_dir: Path) -> Corpus:
@@ -91,6 +92,7 @@ def read(ingest: Ingest, state: State | None, change: Change, data_dir: Path) ->
     refers to an id that is gone), so that a build says the same whatever it rebuilt."""
     if change.everything:
         return ingest.load()
+    assert state is not None, "without a previous state everything changed"
     present = {d for d in change.documents if (data_dir / "documents" / f"{d}.yaml").is_file()}
     changed = {graph_iri(ingest.base_iri, d) for d in change.documents}
     if change.registries:
@@ -128,12 +130,12 @@ def make(ingest: Ingest, corpus: Corpus, state: State | None, change: Change, en
         changed |= set(old)
 
     with progress.step(f"map {len(corpus.documents)} documents (JSON-LD)"):
-        graphs = {graph: cache.get(GRAPHS, key) for graph, key in keys.items()}
-        missing = [graph for graph, blob in graphs.items() if blob is None]
+        cached = {graph: cache.get(GRAPHS, key) for graph, key in keys.items()}
+        missing = [graph for graph, blob in cached.items() if blob is None]
         made = _map(ingest, corpus, mappings, missing, entities)
-        for graph, blob in made.items():
-            cache.put(GRAPHS, keys[graph], blob)
-        graphs.update(made)
+        for graph, mapped in made.items():
+            cache.put(GRAPHS, keys[graph], mapped)
+        graphs = {graph: made[graph] if blob is None else blob for graph, blob in cached.items()}
         for graph in changed - set(graphs):
             graphs[graph] = b""                  # a removed document
         before = {graph: _previous_graph(cache, old.get(graph), graph, previous) for graph in changed}
@@ -165,13 +167,12 @@ def make(ingest: Ingest, corpus: Corpus, state: State | None, change: Change, en
         entailed_keys = {graph: hashlib.sha256(
             (keys.get(graph) or old[graph].key).encode() + b"\0" + injected[graph]).hexdigest()
             for graph in graphs if graphs[graph]}
-        entailed = {graph: cache.get(ENTAILED, key) for graph, key in entailed_keys.items()}
-        missing = [graph for graph, blob in entailed.items() if blob is None]
-        if missing:
-            made = _entail(entailer, {g: graphs[g] for g in missing}, injected)
-            for graph, blob in made.items():
-                cache.put(ENTAILED, entailed_keys[graph], blob)
-            entailed.update(made)
+        cached = {graph: cache.get(ENTAILED, key) for graph, key in entailed_keys.items()}
+        missing = [graph for graph, blob in cached.items() if blob is None]
+        made = _entail(entailer, {g: graphs[g] for g in missing}, injected) if missing else {}
+        for graph, closed in made.items():
+            cache.put(ENTAILED, entailed_keys[graph], closed)
+        entailed = {graph: made[graph] if blob is None else blob for graph, blob in cached.items()}
         for graph in graphs:
             entailed.setdefault(graph, b"")
         entailed_before = {graph: _previous_entailed(cache, old.get(graph), before[graph], entailer)
@@ -224,7 +225,8 @@ def _previous_graph(cache: Cache, part: Part | None, graph: str, previous: ox.St
         return b""
     blob = cache.get(GRAPHS, part.key)
     if blob is None:            # pruned by hand: the previous release has it
-        blob = blob_of(lines_of(previous.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))))
+        assert previous is not None, "a part of the previous state comes with its release"
+        blob = blob_of(lines_of(serialized(previous.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)))))
     return blob
 
 

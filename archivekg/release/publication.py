@@ -25,6 +25,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from archivekg.errors import ArchiveKGError
+from archivekg.rdfformats import serialized
 from archivekg.release.writer import NQUADS, RANGES
 
 DIGESTS = "digests.json"
@@ -102,7 +103,7 @@ def _digests(release: Path, ranges: dict[str, list[int]]) -> dict[str, str]:
                     raise ReleaseUnreadable(f"{release / NQUADS}: shorter than {RANGES} says")
                 digests[iri] = hashlib.sha256(data[start:end]).hexdigest()
         finally:
-            if size:
+            if isinstance(data, mmap.mmap):
                 data.close()
     tmp = path.with_name(f".{DIGESTS}.{os.getpid()}")
     try:
@@ -127,7 +128,7 @@ def record_ntriples(base_iri: str, state: dict[str, Any]) -> bytes:
     ]
     if state.get("license"):
         triples.append(ox.Triple(subject, ox.NamedNode(DCT + "license"), ox.NamedNode(state["license"])))
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return serialized(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
 
 
 def record_query(base_iri: str) -> str:

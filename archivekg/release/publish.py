@@ -110,6 +110,8 @@ def select(client: Client, url: str, query: str, *, what: str) -> list[dict[str,
         body = reply.read()
     try:
         solutions = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise ValueError("a boolean, where the query asks for solutions")
         names = [v.value for v in solutions.variables]
         return [{n: s[n] for n in names} for s in solutions]
     except (SyntaxError, ValueError) as exc:

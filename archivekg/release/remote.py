@@ -105,6 +105,8 @@ class Response:
     """An answer whose body is read under the request's deadline; the connection goes back
     to the pool only when the body was read to its end."""
 
+    _conn: http.client.HTTPConnection | None          # None once read to its end or closed
+
     def __init__(self, client: Client, origin: tuple, conn: http.client.HTTPConnection,
                  raw: http.client.HTTPResponse, url: str, deadline: float | None,
                  cancelled: Callable[[], bool] | None):
@@ -121,7 +123,7 @@ class Response:
     def read(self, size: int = -1) -> bytes:
         """Up to ``size`` bytes (all when -1); raises StoreTimeout or Cancelled."""
         if size is None or size < 0:
-            parts = []
+            parts: list[bytes] = []
             while True:
                 block = self.read(BLOCK)
                 if not block:
@@ -161,7 +163,7 @@ class Response:
             self.close()
 
     def _arm(self) -> None:
-        if self._deadline is None or self._conn.sock is None:
+        if self._deadline is None or self._conn is None or self._conn.sock is None:
             return
         remaining = self._deadline - time.monotonic()
         if remaining <= 0:

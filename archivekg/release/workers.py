@@ -9,6 +9,7 @@ fork costs more than it saves, the work runs in the build's own process.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.pool
 import os
 from collections import deque
 from collections.abc import Callable
@@ -21,6 +22,7 @@ _task: Callable | None = None
 
 
 def _run(index: int):
+    assert _task is not None, "the task is set before the workers fork"
     return _task(index)
 
 
@@ -64,7 +66,7 @@ class Ordered:
     def __init__(self, task: Callable[[int], T], count: int, *, parallel: bool, ahead: int = 64):
         self.task, self.count, self.ahead = task, count, ahead
         self.processes = workers() if parallel and count > 1 else 1
-        self.pool = None
+        self.pool: multiprocessing.pool.Pool | None = None
 
     def __enter__(self) -> Ordered:
         global _task

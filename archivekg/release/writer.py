@@ -27,7 +27,7 @@ class ReleaseWriter:
         self.folder = releases / f".partial-{stamp}-{os.getpid()}"
         self.final = releases / stamp
         self.folder.mkdir()
-        self._lock = lock_partial(self.folder)
+        self._lock: int | None = lock_partial(self.folder)      # None once unlocked
         self.graphs: dict[str, int] = {}
         self.dumps: dict[str, dict] = {}
         self.ranges: dict[str, tuple[int, int]] = {}       # graph -> (start, end) in dataset.nq

@@ -10,6 +10,7 @@ input file the node's graph came from.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -50,7 +51,8 @@ class Attribution:
         """(group, document IRI or None, sources) of a result."""
         if unit is None:
             unit = self._unit_of(focus)
-        sources, document = [], None
+        sources: list[Source] = []
+        document: str | None = None
         node = _ox(focus)
         if node is not None:
             sources, document = self._recorded([node])
@@ -139,7 +141,7 @@ class Attribution:
 
     def _defined_at(self, focus, path) -> list[Source]:
         local = self._local_id(focus)
-        if self.corpus is None or local not in self.corpus.ids:
+        if self.corpus is None or local is None or local not in self.corpus.ids:
             return []
         file, line = self.corpus.ids[local]
         key = self.keys.get(str(path)) if isinstance(path, rdflib.URIRef) else None
@@ -169,6 +171,7 @@ class Attribution:
 
 def _find_node(data, node_id: str):
     """The YAML mapping with ``id: node_id`` inside ``data`` (a record, registry or annotations)."""
+    values: Iterable[object]
     if isinstance(data, dict):
         if data.get("id") == node_id:
             return data

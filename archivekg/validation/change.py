@@ -43,12 +43,12 @@ def validate_change(store: ox.Store, settings: dict, *, corpus, graphs: set[str]
     library = load_shapes(settings["SHAPES_DIR"])
     layout = store_layout(store, base, corpus, names)
     quads = list(changed)
-    changed = union_changes(store, layout, quads)
+    in_union = union_changes(store, layout, quads)
     # A node's home (the unit its results are reported under) depends on the graphs that
     # state its triples, so every subject of a changed quad is validated again.
-    nodes = _affected_nodes(store, layout, changed) | {quad.subject for quad in quads}
+    nodes = _affected_nodes(store, layout, in_union) | {quad.subject for quad in quads}
     whole = library.scopes.get(AKGSH.WholeCorpus)
-    redo_corpus = whole is not None and _reads_any(whole.reads, changed)
+    redo_corpus = whole is not None and _reads_any(whole.reads, in_union)
 
     named = {to_rdflib(node).n3() for node in nodes}
     per_graph, per_node, whole_corpus = str(AKGSH.PerGraph), str(AKGSH.PerNode), str(AKGSH.WholeCorpus)
@@ -70,7 +70,7 @@ def validate_change(store: ox.Store, settings: dict, *, corpus, graphs: set[str]
         if AKGSH.PerNode in library.scopes:
             for piece in node_slices(store, layout, home=_homes_of(store, layout, nodes)):
                 yield _Job(str(AKGSH.PerNode), piece, shapes_dir)
-        if redo_corpus:
+        if whole is not None and redo_corpus:
             piece = corpus_slice(store, layout, whole.target_classes, whole.target_predicates)
             yield _Job(str(AKGSH.WholeCorpus), piece, shapes_dir)
 
@@ -116,12 +116,12 @@ def _affected_nodes(store: ox.Store, layout: Layout, changed: list[ox.Triple]) -
         if quad.predicate == RDF_TYPE:
             retyped.add(quad.subject)
     for node in retyped:
-        for quad in store.quads_for_pattern(node, None, None):
-            if quad.graph_name in data and not isinstance(quad.object, ox.Literal):
-                nodes.add(quad.object)
-        for quad in store.quads_for_pattern(None, None, node):
-            if quad.graph_name in data:
-                nodes.add(quad.subject)
+        for stated in store.quads_for_pattern(node, None, None):
+            if stated.graph_name in data and not isinstance(stated.object, ox.Literal):
+                nodes.add(stated.object)
+        for stated in store.quads_for_pattern(None, None, node):
+            if stated.graph_name in data:
+                nodes.add(stated.subject)
     return {node for node in nodes if not isinstance(node, ox.Literal)}
 
 

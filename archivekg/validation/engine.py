@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +56,7 @@ def validate_store(store: ox.Store, settings: dict, *, corpus=None, subject: str
     base = settings["BASE_IRI"]
     layout = store_layout(store, base, corpus)
     data_dir = Path(settings["DATA_DIR"]).resolve()
+    texts: _CorpusTexts | _FileTexts
     if corpus is not None:
         texts = _CorpusTexts(corpus, base)
     else:
@@ -100,7 +101,7 @@ def store_layout(store: ox.Store, base: str, corpus=None, names=None) -> Layout:
     takes half a second)."""
     prefix = graph_iri(base, "")
     registry = graph_iri(base, ENTITIES)
-    units = []
+    units: list[Unit] = []
     if names is None:
         names = [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
     for graph in sorted(names):
@@ -202,7 +203,7 @@ class _Job:
 
 def _validate(store: ox.Store, layout: Layout, settings: dict, texts, attribution: Attribution,
               subject: str, *, workers: int | None = None, jobs=None, units=None,
-              kept: list = (), engine: str = DEFAULT_ENGINE) -> Report:
+              kept: Sequence = (), engine: str = DEFAULT_ENGINE) -> Report:
     """Run ``jobs`` (pyshacl passes; default: every pass over the whole layout, by ``engine``)
     on ``units`` (default: all); ``kept``: results of an earlier validation that the jobs do
     not redo."""
@@ -237,8 +238,8 @@ def _validate(store: ox.Store, layout: Layout, settings: dict, texts, attributio
     # duplicates between the two (change.py).
     report.kept = list(kept)
     seen = set()
-    for found, unit, scope in raw:
-        result = _result(found, unit, library, attribution, scope)
+    for raw_result, unit, scope in raw:
+        result = _result(raw_result, unit, library, attribution, scope)
         if result.key not in seen:
             seen.add(result.key)
             report.found.append(result)
@@ -291,10 +292,13 @@ def _compiled_slices(jobs: list[_Job], library: ShapeLibrary, report: Report) ->
     graphs = by_scope.get(str(AKGSH.PerGraph), [])
     if graphs:
         store = ox.Store()
+        units: list[Unit] = []
         for job in graphs:
-            graph = ox.NamedNode(job.piece.unit.graph)
+            piece_unit = job.piece.unit
+            assert piece_unit is not None, "a per-graph piece is the graph of a unit"
+            units.append(piece_unit)
+            graph = ox.NamedNode(piece_unit.graph)
             store.extend(ox.Quad(s, p, o, graph) for s, p, o in job.piece.triples)
-        units = [job.piece.unit for job in graphs]
         order = {unit.graph: index for index, unit in enumerate(units)}
         for found in validate_compiled(store, Layout(units), library, _NoTexts(), report.notes,
                                        scopes=[AKGSH.PerGraph]):
@@ -356,6 +360,7 @@ def _run_job(job: _Job) -> tuple[list[dict], float]:
 
 def _count(store: ox.Store, graph: str) -> int:
     rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    assert isinstance(rows, ox.QuerySolutions)
     return int(next(iter(rows))["n"].value)
 
 
@@ -492,5 +497,7 @@ class _NoTexts:
 
 def _texts_of(store: ox.Store, unit: Unit):
     graph = ox.NamedNode(unit.graph)
-    for row in store.query(_TEXTS_QUERY, substitutions={ox.Variable("g"): graph}):
+    rows = store.query(_TEXTS_QUERY, substitutions={ox.Variable("g"): graph})
+    assert isinstance(rows, ox.QuerySolutions)
+    for row in rows:
         yield row["document"], row["text"], row["file"]

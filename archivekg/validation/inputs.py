@@ -141,9 +141,11 @@ def _xml_position(data: bytes) -> tuple[int | None, int | None]:
 def _units(store: ox.Store, graphs: set, display: str, default_graph: str) -> list[Unit]:
     units = []
     for graph in sorted(graphs, key=lambda g: (g != default_graph, g)):
-        document = next((row["d"].value for row in store.query(
+        rows = store.query(
             "SELECT ?g ?d WHERE { GRAPH ?g { ?d a <https://w3id.org/archivekg/ontology#ArchivalDocument> } } LIMIT 1",
-            substitutions={ox.Variable("g"): ox.NamedNode(graph)})), None)
+            substitutions={ox.Variable("g"): ox.NamedNode(graph)})
+        assert isinstance(rows, ox.QuerySolutions)
+        document = next((row["d"].value for row in rows), None)
         name = display if graph == default_graph else f"{display} graph <{graph}>"
         units.append(Unit(graph, name, document, display))
     return units

@@ -166,7 +166,9 @@ def _scope_of(graph: rdflib.Graph, path: Path) -> rdflib.URIRef:
     if len(declared) > 1 or not declared <= set(SCOPES):
         raise ConfigError(f"{path}: akgsh:scope must be one of akgsh:PerNode, akgsh:PerGraph, "
                           f"akgsh:WholeCorpus (found {', '.join(sorted(map(str, declared)))})")
-    return declared.pop()
+    scope = declared.pop()
+    assert isinstance(scope, rdflib.URIRef)     # one of SCOPES
+    return scope
 
 
 def _named_shapes(graph: rdflib.Graph):

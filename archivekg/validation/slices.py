@@ -89,7 +89,7 @@ def node_slices(store: ox.Store, layout: Layout, chunk: int = CHUNK_NODES,
 def corpus_slice(store: ox.Store, layout: Layout, classes, predicates) -> Slice:
     """The nodes typed with one of ``classes`` or subject of one of ``predicates``, described."""
     data = layout.data_graphs
-    focus = set()
+    focus: set[ox.NamedNode | ox.BlankNode | ox.Triple] = set()
     for cls in classes:
         focus.update(q.subject for q in store.quads_for_pattern(None, RDF_TYPE, _ox(cls))
                      if q.graph_name in data)
@@ -123,12 +123,16 @@ def _homes(store: ox.Store, layout: Layout) -> dict:
     """node -> index of its home unit (see the module docstring)."""
     order = {unit.graph: index for index, unit in enumerate(layout.units)}
     home: dict = {}
-    for row in store.query("SELECT DISTINCT ?s ?g WHERE { GRAPH ?g { ?s a ?class } }"):
+    rows = store.query("SELECT DISTINCT ?s ?g WHERE { GRAPH ?g { ?s a ?class } }")
+    assert isinstance(rows, ox.QuerySolutions)
+    for row in rows:
         index = order.get(row["g"].value)
         if index is not None and index < home.get(row["s"], len(order)):
             home[row["s"]] = index
     typed = set(home)
-    for row in store.query("SELECT DISTINCT ?s ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
+    rows = store.query("SELECT DISTINCT ?s ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert isinstance(rows, ox.QuerySolutions)
+    for row in rows:
         node = row["s"]
         index = order.get(row["g"].value)
         if index is not None and node not in typed and index < home.get(node, len(order)):

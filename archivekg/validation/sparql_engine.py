@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -73,7 +74,7 @@ def validate(store: ox.Store, layout: Layout, library: ShapeLibrary, texts, note
     passes = []
     with _lent(store, layout) as data:
         union = [s for s in scopes if s != AKGSH.PerGraph]
-        corrections = _corrections(data, [compiled[s] for s in scopes], per_graph=False) if scopes else None
+        corrections = _corrections(data, [compiled[s] for s in scopes], per_graph=False) if scopes else Corrections()
         if union:
             ctx = Context(per_graph=False, subclass_free=not _has_subclasses(data, False, ()),
                           corrections=corrections)
@@ -134,7 +135,9 @@ def _texts_added(store: ox.Store, layout: Layout, texts, notes: list):
 
     added = []
     rows: dict = {}
-    for row in store.query(_TEXTS_QUERY):
+    solutions = store.query(_TEXTS_QUERY)
+    assert isinstance(solutions, ox.QuerySolutions)
+    for row in solutions:
         rows.setdefault(row["g"].value, []).append((row["document"], row["text"], row["file"]))
     for unit in layout.units:
         piece = Slice(unit)
@@ -184,7 +187,9 @@ def _corrections(store: ox.Store, compiled: list[Program], per_graph: bool) -> C
     # number and not the bound's (rdflib then compares the datatypes' IRIs): asked once.
     by_datatype: dict = {}
     asked: dict = {}                         # test -> {literal: pySHACL's answer}
-    for row in store.query(domain, use_default_graph_as_union=True):
+    solutions = store.query(domain, use_default_graph_as_union=True)
+    assert isinstance(solutions, ox.QuerySolutions)
+    for row in solutions:
         literal = row["v"]
         as_rdflib = to_rdflib(literal)
         for test in tests:
@@ -205,7 +210,9 @@ def _corrections(store: ox.Store, compiled: list[Program], per_graph: bool) -> C
     for test, answers in asked.items():
         listed = " ".join(str(literal) for literal in answers)
         query = f"SELECT ?v ({test.sparql('?v')} AS ?t) WHERE {{ VALUES ?v {{ {listed} }} }}"
-        for row in store.query(query):
+        solutions = store.query(query)
+        assert isinstance(solutions, ox.QuerySolutions)
+        for row in solutions:
             if row["t"] is None:
                 raise RuntimeError(f"the SPARQL form of {test} gave no answer for {row['v']}")
             if (row["t"].value == "true") != answers[row["v"]]:
@@ -222,7 +229,7 @@ def _run_pass(store: ox.Store, program: Program, ctx: Context, scope: str, layou
     found = Pass(scope)
     units = {unit.graph: unit for unit in layout.units}
     for index, check in enumerate(program.checks):
-        found.found += [(result, units.get(graph))
+        found.found += [(result, units.get(graph) if graph is not None else None)
                         for result, graph in _run_check(store, program.query(index, ctx), ctx, check)]
     found.seconds = time.perf_counter() - started
     return found
@@ -231,10 +238,11 @@ def _run_pass(store: ox.Store, program: Program, ctx: Context, scope: str, layou
 def _run_check(store: ox.Store, query: str, ctx: Context, check: Check) -> list[tuple[dict, str | None]]:
     """The results of one check (its ``query``), each with the graph it was found in (per graph)."""
     try:
-        rows = store.query(query, **({} if ctx.per_graph else {"use_default_graph_as_union": True}))
+        rows = store.query(query, use_default_graph_as_union=not ctx.per_graph)
     except SyntaxError as exc:           # a bug of the compiler, not of the data: say which query
         raise RuntimeError(f"compiled query of {check.shape.node} ({check.component}) does not "
                            f"parse: {exc}\n{query}") from exc
+    assert isinstance(rows, ox.QuerySolutions)
     variables = check.variables if check.variables is not None else [v.value for v in rows.variables]
     terms = _Terms()
     found = []
@@ -317,5 +325,10 @@ def _substitute(message: str, values: dict, terms: _Terms) -> str:
         try:
             message = re.sub(pattern, text, message)
         except re.error:                 # pySHACL fails here; the text is put as it is
-            message = re.sub(pattern, lambda _, text=text: text, message)
+            message = re.sub(pattern, _literally(text), message)
     return message
+
+
+def _literally(text: str) -> Callable[[re.Match[str]], str]:
+    """A replacement for re.sub that puts ``text`` as it is (no group references read in it)."""
+    return lambda _: text

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
 from archivekg import settings as settings_module
 from archivekg import site
@@ -26,6 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, config_file: str | No
     app = Flask(__name__)
     app.config.update(settings)
     app.config["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_BYTES"]
+    assert isinstance(app.json, DefaultJSONProvider)     # sort_keys is an attribute of Flask's default provider
     app.json.sort_keys = False
     _configure_logging(settings["LOG_LEVEL"])
 

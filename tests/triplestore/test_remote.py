@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from archivekg.release.publish import PublishError, select
 from archivekg.release.remote import Client, Credentials, StoreTimeout
 
 pytestmark = pytest.mark.slow      # conftest.py: what "slow" means
@@ -53,6 +54,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", "2")
         self.end_headers()
         self.wfile.write(b"ok")
+
+    def do_POST(self):
+        """A store that answers every query with an ASK's boolean."""
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body = b'{"head": {}, "boolean": true}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def log_message(self, *args):
         pass
@@ -101,3 +112,11 @@ def test_a_body_that_stops_arriving_is_cut_at_the_deadline(server, closing):
     with pytest.raises(StoreTimeout):
         reply.read()
     assert time.monotonic() - started < 2.5
+
+
+def test_a_boolean_answer_to_a_select_is_a_publish_error_not_a_traceback(server, closing):
+    client = closing(Client())
+    with pytest.raises(PublishError) as raised:
+        select(client, server.url + "/sparql", "SELECT ?s WHERE { ?s ?p ?o }", what="reading the record")
+    assert "reading the record: the store's answer is not SPARQL JSON results" in str(raised.value)
+    assert "a boolean, where the query asks for solutions" in raised.value.detail

@@ -84,7 +84,7 @@ def update(store: ox.Store, release: Path, previous: Path, changed_graphs: set[s
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(folder_of(previous), folder)
     reader = Reader(store, base, Path(settings["DATA_DIR"]))
-    documents = {resource_iri(base, graph_name(base, g)) for g in changed_graphs if graph_name(base, g)}
+    documents = {resource_iri(base, name) for g in changed_graphs if (name := graph_name(base, g))}
     # What every hit shows of the other documents is the previous build's (a person named in
     # every document would otherwise have all of them read again).
     known = _read_documents(folder)

@@ -229,7 +229,7 @@ class Reader:
                 weight=weights.get(iri, 0), doc_count=len(mentioned),
                 extra={"documents": [[d, docs.get(d, {}).get("title") or d, docs.get(d, {}).get("date")]
                                      for d in shown[:SHOWN_DOCUMENTS]],
-                       "date": (values.get("date") or [None])[0]})
+                       "date": values["date"][0] if values.get("date") else None})
             own = dates.get(iri)
             if own and own[0] is not None:
                 record.start, record.end = own[0], own[1] if own[1] is not None else own[0]
@@ -317,12 +317,12 @@ class Reader:
         return known | self._query_labels(wanted - set(known))
 
     def _query_labels(self, iris: set[str]) -> dict[str, str]:
-        iris = sorted(iris)
+        ordered = sorted(iris)
         found: dict[str, tuple[int, str]] = {}
         order = [AKG + p for p in LABELS] + [RDFS_LABEL]
         rank = {p: i for i, p in enumerate(order)}
-        for start in range(0, len(iris), LONGEST_VALUES):
-            chunk = iris[start:start + LONGEST_VALUES]
+        for start in range(0, len(ordered), LONGEST_VALUES):
+            chunk = ordered[start:start + LONGEST_VALUES]
             for row in self.select(f"""SELECT ?x ?p ?l WHERE {{ {_values('x', chunk)}
                     ?x ?p ?l FILTER(isLITERAL(?l)) }}"""):
                 if row["p"].value not in rank:

@@ -34,7 +34,7 @@ def entries(store_reader, records: Iterable[Record]) -> list[Entry]:
     wanted = {r.iri: r for r in records if r.kind == "entity" and r.category in REGISTRY}
     if not wanted:
         return []
-    names: dict[str, list[tuple[str, str | None]]] = {iri: [] for iri in wanted}
+    names: dict[str, list[tuple[bool, str, str | None]]] = {iri: [] for iri in wanted}   # (not the first property, text, language)
     iris = sorted(wanted)
     for start in range(0, len(iris), 2000):
         chunk = " ".join(f"<{i}>" for i in iris[start:start + 2000])

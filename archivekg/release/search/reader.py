@@ -20,7 +20,7 @@ from pathlib import Path
 
 import tantivy
 
-from archivekg.names import STRONG_MATCH, NameIndex, document_numbers
+from archivekg.names import STRONG_MATCH, Candidate, NameIndex, document_numbers
 from archivekg.release.search import names as name_index
 from archivekg.release.search.build import TEXT, folder_of
 from archivekg.release.search.extract import sort_key
@@ -141,7 +141,8 @@ class SearchIndex:
             return self._any_field(words[0])
         return tantivy.Query.boolean_query([
             (tantivy.Occur.Should, tantivy.Query.boost_query(
-                tantivy.Query.phrase_query(self.schema, name, words), BOOSTS[name])) for name in TEXTS])
+                # The stub wants list[str | tuple[int, str]]: a list[str] is one, but lists are invariant.
+                tantivy.Query.phrase_query(self.schema, name, words), BOOSTS[name])) for name in TEXTS])  # type: ignore[arg-type]
 
     def text_query(self, text: str, *, also: Iterable[str] = (), loose: bool = False) -> tantivy.Query | None:
         """Every word and phrase of ``text`` (any word, similar spellings too, when ``loose``),
@@ -243,7 +244,7 @@ class SearchIndex:
             page.facets, page.span = self._facets(facet_query)
         return page
 
-    def _named(self, candidates, filters: Filters) -> list[tuple[object, tantivy.Document]]:
+    def _named(self, candidates, filters: Filters) -> list[tuple[Candidate, tantivy.Document]]:
         if not candidates:
             return []
         keys = [f"entity {c.entity_id}" for c in candidates]
@@ -256,7 +257,7 @@ class SearchIndex:
         if query is None:
             return 0, None
         rest = self._and(query, filters, [doc.get_first("key") for _, doc in named])
-        return self.searcher.search(rest, limit=1, count=True).count, rest
+        return self.searcher.search(rest, limit=1, count=True).count, rest  # type: ignore[attr-defined]  # the stub omits SearchResult.count
 
     def _facet_query(self, query, named_keys, filters) -> tantivy.Query | None:
         either = []
@@ -290,7 +291,7 @@ class SearchIndex:
                                       order_by_field=field_name, order=order)
         ranked = result.hits
         if sort != "name" or not ranked[offset:]:
-            return result.count, [self.searcher.doc(address) for _, address in ranked[offset:offset + limit]]
+            return result.count, [self.searcher.doc(address) for _, address in ranked[offset:offset + limit]]  # type: ignore[attr-defined]  # the stub omits SearchResult.count
         first, last = ranked[offset][0], ranked[min(len(ranked), offset + limit) - 1][0]
         before = sum(1 for key, _ in ranked if key < first)
         edges = tantivy.Query.range_query(self.schema, "name_key", tantivy.FieldType.Integer, first, first)
@@ -300,14 +301,14 @@ class SearchIndex:
                 (tantivy.Occur.Should, tantivy.Query.range_query(self.schema, "name_key", tantivy.FieldType.Integer,
                                                                  last, last))])
         at_edges = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, edges)])
-        tied = self.searcher.search(at_edges, limit=max(1, self.searcher.search(at_edges, limit=1).count),
+        tied = self.searcher.search(at_edges, limit=max(1, self.searcher.search(at_edges, limit=1).count),  # type: ignore[attr-defined]  # the stub omits SearchResult.count
                                     count=False, order_by_field=field_name, order=order)
         middle = [(key, address) for key, address in ranked if first < key < last]
         docs = [(key, self.searcher.doc(address)) for key, address in tied.hits + middle]
-        docs.sort(key=lambda item: (item[0], sort_key(item[1].get_first("label")), item[1].get_first("label").casefold(),
+        docs.sort(key=lambda item: (item[0], sort_key(_text(item[1], "label")), _text(item[1], "label").casefold(),
                                     item[1].get_first("key")))
         start = offset - before
-        return result.count, [doc for _, doc in docs[start:start + limit]]
+        return result.count, [doc for _, doc in docs[start:start + limit]]  # type: ignore[attr-defined]  # the stub omits SearchResult.count
 
     def all_hits(self, filters: Filters, *, sort: str = "name", text: str = "", limit: int) -> tuple[list[Hit], int]:
         """Every hit of an index page (a download), at most ``limit``; and how many there are."""
@@ -351,8 +352,10 @@ class SearchIndex:
         words = self.analyzer.analyze(prefix)
         if len(hits) < limit and words and not prefix[-1:].isspace():
             # Documents, decrees and events by the words of their labels, the last one begun.
-            labelled = tantivy.Query.phrase_prefix_query(self.schema, "label", words) if len(words) > 1 else \
-                tantivy.Query.regex_query(self.schema, "label", re.escape(words[0]) + ".*")
+            if len(words) > 1:
+                labelled = tantivy.Query.phrase_prefix_query(self.schema, "label", words)  # type: ignore[arg-type]  # as in _phrase
+            else:
+                labelled = tantivy.Query.regex_query(self.schema, "label", re.escape(words[0]) + ".*")
             query = tantivy.Query.boolean_query([
                 (tantivy.Occur.Must, labelled), (tantivy.Occur.Must, self._term("kind", "entity")),
                 (tantivy.Occur.MustNot, one_of(self.schema, "key",
@@ -378,7 +381,7 @@ class SearchIndex:
         query = tantivy.Query.boolean_query([
             (tantivy.Occur.Must, one_of(self.schema, "iri", iris)),
             (tantivy.Occur.Must, self._term("kind", "entity"))])
-        return {doc.get_first("iri"): doc.get_first("label") for _, doc in self._documents(query, len(iris))}
+        return {_text(doc, "iri"): _text(doc, "label") for _, doc in self._documents(query, len(iris))}
 
     def entity(self, iri: str) -> Hit | None:
         found = self._documents(self._term("key", f"entity {iri}"), 1)
@@ -401,8 +404,8 @@ class SearchIndex:
 
     def _hit(self, doc: tantivy.Document, snippets: dict) -> Hit:
         extra = json.loads(bytes(doc.get_first("extra") or b"{}"))
-        hit = Hit(kind=doc.get_first("kind"), category=doc.get_first("category"), type=doc.get_first("type"),
-                  iri=doc.get_first("iri"), label=doc.get_first("label"), weight=doc.get_first("weight") or 0.0,
+        hit = Hit(kind=_text(doc, "kind"), category=_text(doc, "category"), type=_text(doc, "type"),
+                  iri=_text(doc, "iri"), label=_text(doc, "label"), weight=doc.get_first("weight") or 0.0,
                   doc_count=doc.get_first("doc_count") or 0, certainty=doc.get_first("certainty"),
                   statuses=doc.get_all("status"), start=doc.get_first("start"), end=doc.get_first("end"),
                   parent=doc.get_first("parent"), extra=extra)
@@ -410,8 +413,7 @@ class SearchIndex:
         hit.documents = extra.get("documents") or ([extra["document"]] if extra.get("document") else [])
         if "body" in snippets:
             hit.snippet = _marked(snippets["body"].snippet_from_doc(doc))
-        if not hit.snippet and doc.get_first("body"):
-            text = doc.get_first("body")
+        if not hit.snippet and (text := doc.get_first("body")):
             hit.snippet = [(text[:SNIPPET_CHARS] + ("…" if len(text) > SNIPPET_CHARS else ""), False)]
         if "label" in snippets:
             hit.label_marks = _marked(snippets["label"].snippet_from_doc(doc))
@@ -429,6 +431,13 @@ class SearchIndex:
         lows = [found[k]["value"] for k in ("first", "first_named") if found[k].get("value") is not None]
         highs = [found[k]["value"] for k in ("last", "last_named") if found[k].get("value") is not None]
         return facets, (int(min(lows)) if lows else None, int(max(highs)) if highs else None)
+
+
+def _text(doc: tantivy.Document, name: str) -> str:
+    """A text field that every document of the index stores (extract.Record.document)."""
+    value = doc.get_first(name)
+    assert isinstance(value, str), f"an indexed document without its {name}"
+    return value
 
 
 def _marked(snippet: tantivy.Snippet) -> list[tuple[str, bool]]:

@@ -17,6 +17,7 @@ from flask import current_app
 from archivekg import jsonld
 from archivekg.namespaces import PREFIXES
 from archivekg.rdfformats import FORMATS as GRAPH_FORMATS
+from archivekg.rdfformats import serialized
 from archivekg.site.render import iris, labels, sparql
 
 AKG = iris.ONTOLOGY_NS
@@ -25,6 +26,7 @@ SKOS_NOTE = "http://www.w3.org/2004/02/skos/core#note"
 FOAF_TOPIC = "http://xmlns.com/foaf/0.1/primaryTopic"
 DCT = "http://purl.org/dc/terms/"
 MAX_TRIPLES = 5000
+Object = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple      # what a triple's object may be
 
 
 @dataclass
@@ -36,9 +38,9 @@ class Source:
     certainty: str | None = None
     evidence: str | None = None
     notes: list[str] = field(default_factory=list)
-    subject: ox.NamedNode | None = None
-    predicate: ox.NamedNode | None = None
-    value: object = None
+    subject: Object | None = None
+    predicate: Object | None = None
+    value: Object | None = None
 
     @property
     def anchor(self) -> str | None:
@@ -48,7 +50,7 @@ class Source:
 @dataclass
 class Fact:
     predicate: str
-    value: object
+    value: Object
     graphs: set[str] = field(default_factory=set)
     sources: list[Source] = field(default_factory=list)
 
@@ -71,11 +73,11 @@ class Description:
 
     @property
     def types(self) -> set[str]:
-        return {f.value.value for f in self.facts if f.predicate == RDF_TYPE}
+        return {_value(f.value) for f in self.facts if f.predicate == RDF_TYPE}
 
     @property
     def asserted_types(self) -> list[str]:
-        return sorted(f.value.value for f in self.facts
+        return sorted(_value(f.value) for f in self.facts
                       if f.predicate == RDF_TYPE and not f.inferred_only(self.inferred_graph))
 
     def values(self, predicate: str, *, asserted: bool = False) -> list:
@@ -106,21 +108,24 @@ def describe(iri: str) -> Description:
     rows = sparql.select(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {subject} ?p ?o }} }}",
                          limit=MAX_TRIPLES)
     node = ox.NamedNode(iri)
-    quads = [ox.Quad(node, r["p"], r["o"], r["g"]) for r in rows]
+    quads = [_quad(node, r["p"], r["o"], r["g"]) for r in rows]
     facts: dict[tuple, Fact] = {}
     for quad in quads:
         key = (quad.predicate.value, quad.object)
         fact = facts.setdefault(key, Fact(quad.predicate.value, quad.object))
-        fact.graphs.add(quad.graph_name.value)
+        graph = quad.graph_name
+        assert not isinstance(graph, ox.DefaultGraph)       # GRAPH ?g
+        fact.graphs.add(graph.value)
 
     factoid_rows = sparql.select(
         f"SELECT ?f ?p ?o ?g WHERE {{ GRAPH ?g {{ ?f akg:factSubject {subject} ; ?p ?o }} }}",
         limit=MAX_TRIPLES)
-    factoid_quads = [ox.Quad(r["f"], r["p"], r["o"], r["g"]) for r in factoid_rows]
+    factoid_quads = [_quad(r["f"], r["p"], r["o"], r["g"]) for r in factoid_rows]
     for source in sources_from(factoid_quads):
-        fact = facts.get((source.predicate.value, source.value)) if source.predicate else None
-        if fact is not None:
-            fact.sources.append(source)
+        stated = facts.get((source.predicate.value, source.value)) \
+            if isinstance(source.predicate, ox.NamedNode) else None
+        if stated is not None:
+            stated.sources.append(source)
 
     linked = {q.object.value for q in quads if isinstance(q.object, ox.NamedNode)}
     label_quads = label_statements(linked)
@@ -134,18 +139,19 @@ def sources_from(quads: list[ox.Quad]) -> list[Source]:
     """Factoid objects from the triples of factoids."""
     by_id: dict[str, Source] = {}
     for quad in quads:
-        source = by_id.setdefault(quad.subject.value, Source(quad.subject.value))
+        factoid = _value(quad.subject)
+        source = by_id.setdefault(factoid, Source(factoid))
         name, value = quad.predicate.value, quad.object
         if name == AKG + "sourceDocument":
-            source.document = value.value
+            source.document = _value(value)
         elif name == AKG + "quote":
-            source.quote = value.value
+            source.quote = _value(value)
         elif name == AKG + "certainty":
-            source.certainty = value.value
+            source.certainty = _value(value)
         elif name == AKG + "evidence":
-            source.evidence = value.value
+            source.evidence = _value(value)
         elif name == SKOS_NOTE:
-            source.notes.append(value.value)
+            source.notes.append(_value(value))
         elif name == AKG + "factSubject":
             source.subject = value
         elif name == AKG + "factProperty":
@@ -153,6 +159,22 @@ def sources_from(quads: list[ox.Quad]) -> list[Source]:
         elif name == AKG + "factObject":
             source.value = value
     return sorted(by_id.values(), key=lambda s: s.factoid)
+
+
+def _value(term: Object) -> str:
+    """The IRI, blank node id or text of a term (a quoted triple has none)."""
+    if isinstance(term, ox.Triple):
+        raise ValueError(f"a quoted triple where an IRI or a literal belongs: {term}")
+    return term.value
+
+
+def _quad(subject: sparql.Term | None, predicate: sparql.Term | None, value: sparql.Term | None,
+          graph: sparql.Term | None) -> ox.Quad:
+    """The quad of a solution's terms (the queries bind each of them, in a named graph)."""
+    assert isinstance(subject, (ox.NamedNode, ox.BlankNode)) and isinstance(predicate, ox.NamedNode) \
+        and value is not None and isinstance(graph, (ox.NamedNode, ox.BlankNode)), \
+        f"not a quad: {subject} {predicate} {value} {graph}"
+    return ox.Quad(subject, predicate, value, graph)
 
 
 def label_statements(iri_values) -> list[ox.Quad]:
@@ -164,7 +186,7 @@ def label_statements(iri_values) -> list[ox.Quad]:
                 f"SELECT ?x ?p ?l ?g WHERE {{ {sparql.values('x', chunk)} "
                 f"{sparql.values('p', labels.LABEL_PROPERTIES)} GRAPH ?g {{ ?x ?p ?l }} "
                 "FILTER(isLITERAL(?l)) }"):
-            out.append(ox.Quad(r["x"], r["p"], r["l"], r["g"]))
+            out.append(_quad(r["x"], r["p"], r["l"], r["g"]))
     return out
 
 
@@ -187,9 +209,9 @@ def serialize(quads: list[ox.Quad], fmt_name: str) -> bytes:
     fmt = GRAPH_FORMATS[fmt_name]
     prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML) else None
     if fmt.supports_datasets:
-        return ox.serialize(quads, format=fmt, prefixes=prefixes)
+        return serialized(ox.serialize(quads, format=fmt, prefixes=prefixes))
     triples = list(dict.fromkeys(quad.triple for quad in quads))
-    return ox.serialize(triples, format=fmt, prefixes=prefixes)
+    return serialized(ox.serialize(triples, format=fmt, prefixes=prefixes))
 
 
 def context() -> dict:

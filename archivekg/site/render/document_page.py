@@ -69,7 +69,7 @@ class Annotations:
     mentions: list[dict]
 
 
-def annotations(text_iri: str) -> Annotations:
+def annotations_of(text_iri: str) -> Annotations:
     # Three simple joins: one query with the factoids and mentions as OPTIONAL alternatives
     # of each passage was 4 to 10 times slower on the on-disk store.
     text = sparql.iri(text_iri)
@@ -121,7 +121,7 @@ def load_text(text_iri: str | None, labels: Labels) -> Loaded:
     segments = sorted({(r["kind"].value, int(r["start"].value), int(r["end"].value))
                        for r in rows if r["kind"] is not None}, key=lambda s: s[1])
     content, problem = read_text(file, sha)
-    found = annotations(text_iri)
+    found = annotations_of(text_iri)
     for row in found.factoids:
         labels.want(row["s"], row["p"], row["o"], row["certainty"])
     for row in found.mentions:
@@ -133,6 +133,7 @@ def fill_text(loaded: Loaded, labels: Labels) -> None:
     """Notes for the passages, one per stretch of text: statements that quote the same
     words share a note (and each keeps its own anchor, for links from other pages)."""
     text, content, found = loaded.text, loaded.content, loaded.found
+    assert content is not None and found is not None, "called for a text that was read"
     by_span: dict[tuple[int, int], Note] = {}
     note_of: dict[str, Note] = {}
     skipped: set[str] = set()
@@ -142,7 +143,7 @@ def fill_text(loaded: Loaded, labels: Labels) -> None:
         if not highlight.placeable(content, start, end, exact):
             skipped.add(evidence)
             continue
-        key = anchor_of(evidence)
+        key = _anchor(evidence)
         note = by_span.get((start, end))
         if note is None:
             note = by_span[(start, end)] = Note(key, 0, exact)
@@ -150,7 +151,7 @@ def fill_text(loaded: Loaded, labels: Labels) -> None:
             note.aliases.append(key)
         note_of[key] = note
     for row in found.factoids:
-        note = note_of.get(anchor_of(row["ev"].value))
+        note = note_of.get(_anchor(row["ev"].value))
         if note is None:
             continue
         href = iris.href(row["x"].value)
@@ -163,7 +164,7 @@ def fill_text(loaded: Loaded, labels: Labels) -> None:
         if row["note"] is not None and row["note"].value not in note.notes:
             note.notes.append(row["note"].value)
     for row in found.mentions:
-        note = note_of.get(anchor_of(row["ev"].value))
+        note = note_of.get(_anchor(row["ev"].value))
         entry = (row["name"].value, labels.link(row["o"]))
         if note is not None and entry not in note.names:
             note.names.append(entry)
@@ -175,6 +176,12 @@ def fill_text(loaded: Loaded, labels: Labels) -> None:
     text.sections = highlight.cut(content, loaded.segments, passages)
     text.notes = ordered
     text.skipped = len(skipped)
+
+
+def _anchor(evidence: str) -> str:
+    anchor = anchor_of(evidence)
+    assert anchor is not None, "an evidence IRI is not empty"
+    return anchor
 
 
 def nested_title(item: Description, labels: Labels) -> Link:

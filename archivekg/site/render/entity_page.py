@@ -69,7 +69,7 @@ def kinds(iris_: list[str]) -> dict[str, str]:
     rows = sparql.select(
         f"SELECT ?x ?c WHERE {{ {sparql.values('x', iris_)} GRAPH ?g {{ ?x a ?c }} "
         f"FILTER(?g != {sparql.iri(iris.graph_iri('inferred'))}) }} ORDER BY ?x ?c")
-    return {r["x"].value: r["c"].value for r in rows}
+    return {sparql.bound(r, "x"): sparql.bound(r, "c") for r in rows}
 
 
 def names_as_written(iri: str) -> list[dict]:
@@ -118,28 +118,29 @@ def context(d: Description) -> dict:
     for row in event_rows:
         key = row["e"].value
         kind = event_kinds.get(key)
-        item = grouped.setdefault(key, EventRow(
+        event = grouped.setdefault(key, EventRow(
             labels.link(row["e"]), labels.link(kind) if kind else None, [],
             sparql.text(row["edtf"]), sparql.text(row["start"])))
-        if all(r.iri != row["p"].value for r in item.roles):
-            item.roles.append(labels.link(row["p"]))
+        if all(r.iri != row["p"].value for r in event.roles):
+            event.roles.append(labels.link(row["p"]))
 
     wikidata = [view(v, labels, predicate=AKG + "wikidata") for v in d.values(AKG + "wikidata")]
     wikidata += [Value(v.value, iris.wikidata_url(v.value), v.value, external=True)
                  for v in d.values(OWL_SAME_AS) if iris.wikidata_url(v.value)]
-    seen, unique_wikidata = set(), []
-    for item in wikidata:
-        if item.href and item.href not in seen:
-            seen.add(item.href)
-            unique_wikidata.append(item)
+    seen: set[str] = set()
+    unique_wikidata = []
+    for value in wikidata:
+        if value.href and value.href not in seen:
+            seen.add(value.href)
+            unique_wikidata.append(value)
 
     links = []
-    for predicate, kind in ((OWL_SAME_AS, "same as"), (SKOS_CLOSE_MATCH, "close match")):
-        for v in d.values(predicate):
+    for link_predicate, kind in ((OWL_SAME_AS, "same as"), (SKOS_CLOSE_MATCH, "close match")):
+        for v in d.values(link_predicate):
             href = iris.href(v.value)
             if not isinstance(v, ox.NamedNode) or not href or href in seen or iris.is_ours(v.value):
                 continue
-            if predicate == OWL_SAME_AS and iris.wikidata_url(v.value) in seen:
+            if link_predicate == OWL_SAME_AS and iris.wikidata_url(v.value) in seen:
                 continue        # shown as its Wikidata id
             seen.add(href)
             links.append((kind, Value(v.value, href, v.value, external=True)))

@@ -66,7 +66,7 @@ def quantities(iris_: list[str]) -> dict[str, dict[str, list]]:
                          f"{sparql.values('p', QUANTITY_FIELDS)} ?q ?p ?o }}")
     out: dict[str, dict[str, list]] = {}
     for row in rows:
-        out.setdefault(row["q"].value, {}).setdefault(row["p"].value, []).append(row["o"])
+        out.setdefault(sparql.bound(row, "q"), {}).setdefault(sparql.bound(row, "p"), []).append(row["o"])
     return out
 
 

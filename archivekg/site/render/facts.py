@@ -4,6 +4,7 @@ passages of documents that speak of a thing."""
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -70,7 +71,7 @@ def source_view(source: Source, labels: Labels, here: str | None = None) -> Sour
 
 
 def property_rows(d: Description, labels: Labels, *, only: tuple[str, ...] | None = None,
-                  skip: set[str] = frozenset(), inferred: bool = False,
+                  skip: Set[str] = frozenset(), inferred: bool = False,
                   here: str | None = None) -> list[PropertyRow]:
     """Rows of (property, values with sources); ``inferred`` selects the derived facts."""
     rows: dict[str, PropertyRow] = {}
@@ -110,7 +111,12 @@ def incoming(iri: str, *, skip: tuple[str, ...] = ()) -> list[tuple[ox.NamedNode
         f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {sparql.iri(iri)} }} FILTER(isIRI(?s)) "
         f"FILTER(?g != {sparql.iri(iris.graph_iri('inferred'))}) "
         f"FILTER(?p NOT IN ({excluded})) }} ORDER BY ?p ?s LIMIT {INCOMING_LIMIT}")
-    return [(r["s"], r["p"]) for r in rows]
+    found = []
+    for r in rows:
+        subject, predicate = r["s"], r["p"]
+        assert isinstance(subject, ox.NamedNode) and isinstance(predicate, ox.NamedNode)    # FILTER(isIRI(?s))
+        found.append((subject, predicate))
+    return found
 
 
 def incoming_rows(pairs, labels: Labels) -> list[IncomingRow]:
@@ -182,8 +188,8 @@ def documents_mentioning(iri: str, *, limit: int, offset: int) -> tuple[list[tup
         f"SELECT ?doc ?date WHERE {{ {{ SELECT ?doc (MIN(?d) AS ?date) WHERE {{ ?doc akg:mentions {target} "
         f"OPTIONAL {{ ?doc akg:earliestDate ?d }} }} GROUP BY ?doc }} }} ORDER BY DESC(BOUND(?date)) ?date ?doc "
         f"LIMIT {int(limit)} OFFSET {int(offset)}")
-    return ([(r["doc"].value, sparql.text(r["date"])) for r in rows],
-            sparql.integer(total[0]["n"]) if total else 0)
+    return ([(sparql.bound(r, "doc"), sparql.text(r["date"])) for r in rows],
+            (sparql.integer(total[0]["n"]) or 0) if total else 0)
 
 
 def passages_about(iri: str, documents: list[str]) -> list[dict]:
@@ -239,8 +245,8 @@ def group_passages(rows: list[dict], documents: list[tuple[str, str | None]],
         found = by_doc.get(doc, {})
         for span, passage in found.items():
             passage.names = sorted(names.get(span, ()))
-        passages = sorted(found.values(), key=lambda p: p.start)
-        for passage in passages:
+        in_order = sorted(found.values(), key=lambda p: p.start)
+        for passage in in_order:
             passage.parts = mark_names(passage.parts[0][0], passage.names)
-        out.append(DocumentPassages(labels.link(doc), date, passages))
+        out.append(DocumentPassages(labels.link(doc), date, in_order))
     return out

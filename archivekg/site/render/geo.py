@@ -58,10 +58,10 @@ def _points() -> dict[str, Point]:
     found: dict[str, Point] = {}
     for row in rows:
         try:
-            lat, lon = float(row["lat"].value), float(row["lon"].value)
+            lat, lon = float(sparql.bound(row, "lat")), float(sparql.bound(row, "lon"))
         except ValueError:
             continue
-        found.setdefault(row["place"].value, Point(row["c"].value, lat, lon, sparql.text(row["source"]),
+        found.setdefault(sparql.bound(row, "place"), Point(sparql.bound(row, "c"), lat, lon, sparql.text(row["source"]),
                                                    sparql.text(row["given"])))
     return found
 
@@ -76,7 +76,7 @@ def _parents() -> dict[str, list[str]]:
         }} ORDER BY ?place ?parent""")
     found: dict[str, list[str]] = {}
     for row in rows:
-        found.setdefault(row["place"].value, []).append(row["parent"].value)
+        found.setdefault(sparql.bound(row, "place"), []).append(sparql.bound(row, "parent"))
     return found
 
 

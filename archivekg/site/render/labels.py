@@ -44,7 +44,7 @@ def label_table() -> dict[str, str]:
     rows = sparql.select(f"SELECT ?x ?p ?l WHERE {{ {sparql.values('p', ours)} ?x ?p ?l "
                          "FILTER(isIRI(?x) && isLITERAL(?l)) }")
     for row in rows:
-        key, found = row["x"].value, (_RANK[row["p"].value], row["l"].value)
+        key, found = sparql.bound(row, "x"), (_RANK[sparql.bound(row, "p")], sparql.bound(row, "l"))
         if key not in best or found < best[key]:
             best[key] = found
     return {key: value for key, (_, value) in best.items()}
@@ -74,17 +74,17 @@ def _fetch(wanted: list[str]) -> dict[str, str]:
             f"SELECT ?x ?p ?l WHERE {{ {sparql.values('x', chunk)} {sparql.values('p', LABEL_PROPERTIES)} "
             "?x ?p ?l FILTER(isLITERAL(?l)) }")
         for row in rows:
-            key, rank, value = row["x"].value, _RANK[row["p"].value], row["l"].value
+            key, rank, value = sparql.bound(row, "x"), _RANK[sparql.bound(row, "p")], sparql.bound(row, "l")
             if key not in best or (rank, value) < best[key]:
                 best[key] = (rank, value)
     return {key: value for key, (_, value) in best.items()}
 
 
 def fallback(iri: str) -> str:
-    if iris.id_path(iri) is not None:
-        return iris.id_path(iri)
-    if iris.graph_name(iri) is not None:
-        return "graph " + iris.graph_name(iri)
+    if (path := iris.id_path(iri)) is not None:
+        return path
+    if (name := iris.graph_name(iri)) is not None:
+        return "graph " + name
     if iri.startswith((AKG, iris.SHAPES_NS)):
         return iris.humanize(iris.local_name(iri))
     return iris.compact(iri)
@@ -120,15 +120,17 @@ class Labels:
         self._known = fetch(self._wanted)
         return self
 
-    def label(self, iri: str) -> str:
+    def _found(self) -> dict[str, str]:
+        """The labels, fetched for the IRIs wanted so far if they were not yet."""
         if self._known is None:
-            self.resolve()
-        return self._known.get(iri) or fallback(iri)
+            self._known = fetch(self._wanted)
+        return self._known
+
+    def label(self, iri: str) -> str:
+        return self._found().get(iri) or fallback(iri)
 
     def link(self, term) -> Link:
         value = term.value if isinstance(term, ox.NamedNode) else str(term)
-        if self._known is None:
-            self.resolve()
-        known = self._known.get(value)
+        known = self._found().get(value)
         return Link(value, known or fallback(value), iris.href(value),
                     known is not None or readable(value))

@@ -77,17 +77,17 @@ def _movements() -> dict[str, MovementData]:
               OPTIONAL { ?m akg:executionStatus ?st } OPTIONAL { ?m akg:numberOfFamilies ?fam }
               OPTIONAL { ?m akg:numberOfPeople ?ppl }
             } GROUP BY ?m ORDER BY ?m"""):
-        found[row["m"].value] = MovementData(row["m"].value, STATUSES.get(sparql.text(row["status"]) or ""),
+        found[sparql.bound(row, "m")] = MovementData(sparql.bound(row, "m"), STATUSES.get(sparql.text(row["status"]) or ""),
                                              sparql.integer(row["families"]), sparql.integer(row["people"]))
     for row in sparql.select(f"""
             SELECT DISTINCT ?m ?p ?place WHERE {{
               ?m a akg:PopulationMovement . VALUES ?p {{ akg:movedFrom akg:movedTo }}
               GRAPH ?g {{ ?m ?p ?place }} {_not_inferred()} FILTER(isIRI(?place))
             }} ORDER BY ?m ?p ?place"""):
-        movement = found.get(row["m"].value)
+        movement = found.get(sparql.bound(row, "m"))
         if movement is not None:
-            ends = movement.origins if row["p"].value == AKG + "movedFrom" else movement.destinations
-            ends.append(row["place"].value)
+            ends = movement.origins if sparql.bound(row, "p") == AKG + "movedFrom" else movement.destinations
+            ends.append(sparql.bound(row, "place"))
     for said in _said(sparql.select("""
             SELECT ?f ?s ?p ?o ?quote ?doc WHERE {
               VALUES ?p { akg:movedFrom akg:movedTo akg:numberOfFamilies akg:numberOfPeople akg:executionStatus }
@@ -102,14 +102,14 @@ def _movements() -> dict[str, MovementData]:
 
 
 def _corpus() -> CorpusData:
-    places = [r["place"].value for r in sparql.select(
+    places = [sparql.bound(r, "place") for r in sparql.select(
         "SELECT DISTINCT ?place WHERE { ?place a akg:Place FILTER(isIRI(?place)) } ORDER BY ?place")]
-    events_at = {r["place"].value: sparql.integer(r["n"]) or 0 for r in sparql.select(f"""
+    events_at = {sparql.bound(r, "place"): sparql.integer(r["n"]) or 0 for r in sparql.select(f"""
         SELECT ?place (COUNT(DISTINCT ?e) AS ?n) WHERE {{
           VALUES ?p {{ {' '.join(sparql.iri(p) for p in PLACE_LINKS)} }}
           GRAPH ?g {{ ?e ?p ?place }} {_not_inferred()}
         }} GROUP BY ?place""")}
-    documents_at = {r["place"].value: sparql.integer(r["n"]) or 0 for r in sparql.select("""
+    documents_at = {sparql.bound(r, "place"): sparql.integer(r["n"]) or 0 for r in sparql.select("""
         SELECT ?place (COUNT(DISTINCT ?d) AS ?n) WHERE {
           ?place a akg:Place . ?d akg:mentions ?place . ?d a akg:ArchivalDocument
         } GROUP BY ?place""")}
@@ -252,8 +252,8 @@ def flows(data: CorpusData, where: dict[str, geo.Placement], labels: Labels,
     for movement in data.movements.values():
         if only is not None and movement.iri not in only:
             continue
-        origins = [o for o in movement.origins if o in where] or [None]
-        destinations = [d for d in movement.destinations if d in where] or [None]
+        origins: list[str | None] = [o for o in movement.origins if o in where] or [None]
+        destinations: list[str | None] = [d for d in movement.destinations if d in where] or [None]
         for origin in origins:
             for destination in destinations:
                 if origin is None and destination is None:
@@ -306,9 +306,9 @@ def draw(frame: geo.Frame, rows: list[PlaceRow], flow_rows: list[FlowRow],
                               not drawn_via, len(members)))
     lines = []
     for row in flow_rows:
-        ends = [row.origin.iri if row.origin else None, row.destination.iri if row.destination else None]
-        if None in ends:
+        if row.origin is None or row.destination is None:
             continue
+        ends = (row.origin.iri, row.destination.iri)
         (x1, y1), (x2, y2) = (frame.xy(where[e].lat, where[e].lon) for e in ends)
         if math.hypot(x2 - x1, y2 - y1) < 1:
             continue

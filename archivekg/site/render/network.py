@@ -86,11 +86,11 @@ def _values(name: str, locals_: tuple[str, ...]) -> str:
 def _agents() -> dict[str, str]:
     rows = sparql.select("""
         SELECT DISTINCT ?x ?c WHERE { VALUES ?c { akg:Person akg:Organization akg:Group } ?x a ?c }""")
-    kinds = {}
+    kinds: dict[str, str] = {}
     for row in rows:
-        kind = "person" if row["c"].value == AKG + "Person" else "organization"
-        if kinds.get(row["x"].value) != "person":
-            kinds[row["x"].value] = kind
+        kind = "person" if sparql.bound(row, "c") == AKG + "Person" else "organization"
+        if kinds.get(sparql.bound(row, "x")) != "person":
+            kinds[sparql.bound(row, "x")] = kind
     return kinds
 
 
@@ -100,7 +100,7 @@ def _event_kinds() -> dict[str, str]:
     rows = sparql.select(f"SELECT ?e ?c WHERE {{ {_values('c', tuple(classes))} ?e a ?c }}")
     best: dict[str, str] = {}
     for row in rows:
-        e, c = row["e"].value, row["c"].value
+        e, c = sparql.bound(row, "e"), sparql.bound(row, "c")
         if e not in best or rank[c] < rank[best[e]]:
             best[e] = c
     return {e: c[len(AKG):] for e, c in best.items()}
@@ -119,11 +119,11 @@ def _build() -> Graph:
               OPTIONAL {{ ?f akg:factSubject ?e ; akg:factProperty ?p ; akg:factObject ?o ;
                            akg:quote ?quote ; akg:sourceDocument ?doc }}
             }}"""):
-        e, p, o = row["e"].value, row["p"].value[len(AKG):], row["o"].value
+        e, p, o = sparql.bound(row, "e"), sparql.bound(row, "p")[len(AKG):], sparql.bound(row, "o")
         roles.setdefault(e, {}).setdefault(p, set()).add(o)
         if row["f"] is not None:
-            said.setdefault((e, p, o), []).append(Said(row["f"].value, row["quote"].value, row["doc"].value))
-    dates = {r["e"].value: r["d"].value for r in sparql.select(
+            said.setdefault((e, p, o), []).append(Said(sparql.bound(row, "f"), sparql.bound(row, "quote"), sparql.bound(row, "doc")))
+    dates = {sparql.bound(r, "e"): sparql.bound(r, "d") for r in sparql.select(
         "SELECT ?e (MIN(?day) AS ?d) WHERE { ?e akg:earliestDate ?day } GROUP BY ?e")}
 
     edges: dict[tuple[str, str, str], Edge] = {}
@@ -181,18 +181,18 @@ def _build() -> Graph:
               OPTIONAL {{ ?f akg:factSubject ?s ; akg:factProperty ?p ; akg:factObject ?o ;
                            akg:quote ?quote ; akg:sourceDocument ?doc }}
             }}"""):
-        sources = [Said(row["f"].value, row["quote"].value, row["doc"].value)] if row["f"] is not None else []
-        add(row["s"].value, row["o"].value, DIRECT[row["p"].value[len(AKG):]], None, sources)
+        sources = [Said(sparql.bound(row, "f"), sparql.bound(row, "quote"), sparql.bound(row, "doc"))] if row["f"] is not None else []
+        add(sparql.bound(row, "s"), sparql.bound(row, "o"), DIRECT[sparql.bound(row, "p")[len(AKG):]], None, sources)
 
     kept = [edge for edge in edges.values() if edge.said]      # an edge without words is not shown
     used = {e.source for e in kept} | {e.target for e in kept}
     documents = sorted({d for e in kept for d in e.documents})
     labels = fetch(used | set(documents) | {ev for e in kept for ev in e.events})
-    found = Graph({n: agents[n] for n in used}, sorted(kept, key=lambda e: e.key), labels, documents)
-    for edge in found.edges:
-        found.by_node.setdefault(edge.source, []).append(edge)
-        found.by_node.setdefault(edge.target, []).append(edge)
-    return found
+    built = Graph({n: agents[n] for n in used}, sorted(kept, key=lambda e: e.key), labels, documents)
+    for edge in built.edges:
+        built.by_node.setdefault(edge.source, []).append(edge)
+        built.by_node.setdefault(edge.target, []).append(edge)
+    return built
 
 
 def graph() -> Graph:

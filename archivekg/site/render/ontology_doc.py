@@ -49,7 +49,9 @@ class Term:
 def inherited_alignments(graph: rdflib.Graph, node: rdflib.URIRef, terms: dict) -> list:
     """Alignments a term has through its ancestors in our namespace (a Resettlement is a
     crm:E9_Move because a PopulationMovement is), each with the ancestor that gives it."""
-    seen, found, queue = {node}, [], [node]
+    seen: set[rdflib.term.Node] = {node}
+    queue: list[rdflib.term.Node] = [node]
+    found = []
     direct = {(str(p), str(o)) for p in ALIGNMENTS for o in graph.objects(node, p)}
     while queue:
         current = queue.pop(0)
@@ -79,8 +81,10 @@ def ontology_model(files: Files) -> dict:
     terms: dict[str, Term] = {}
     for node in subjects:
         name = str(node)[len(namespace):]
-        types = sorted(graph.objects(node, RDF.type))
-        parents, alignments = [], []
+        # Every node of a graph is an Identifier: ordered as rdflib orders terms.
+        types = sorted(t for t in graph.objects(node, RDF.type) if isinstance(t, rdflib.term.Identifier))
+        parents: list[tuple[str, Ref]] = []
+        alignments: list[tuple[str, Ref]] = []
         for predicate in ALIGNMENTS:
             for target in sorted(graph.objects(node, predicate), key=str):
                 entry = (iris.compact(str(predicate)), ref(target, graph))
@@ -105,23 +109,23 @@ def ontology_model(files: Files) -> dict:
 
     groups: dict[str, list[Term]] = {}
     for iri, term in terms.items():
-        types = set(graph.objects(rdflib.URIRef(iri), RDF.type))
-        title = next((t for kind, t in KIND_ORDER if kind in types), "Other terms")
+        classes = set(graph.objects(rdflib.URIRef(iri), RDF.type))
+        title = next((t for kind, t in KIND_ORDER if kind in classes), "Other terms")
         groups.setdefault(title, []).append(term)
     order = [t for _, t in KIND_ORDER] + ["Other terms"]
     ordered = [(title, sorted(groups[title], key=lambda t: t.anchor.lower()))
                for title in dict.fromkeys(order) if title in groups]
 
     headers = []
-    for node in graph.subjects(RDF.type, OWL.Ontology):
+    for ontology in graph.subjects(RDF.type, OWL.Ontology):
         headers.append({
-            "iri": str(node),
-            "title": first_label(graph, node),
-            "descriptions": texts(graph, node, (DCTERMS.description, RDFS.comment)),
-            "version": [str(v) for v in graph.objects(node, OWL.versionInfo)],
-            "license": [ref(v, graph) for v in graph.objects(node, DCTERMS.license)],
-            "creators": [ref(v, graph) for v in graph.objects(node, DCTERMS.creator)],
-            "imports": [ref(v, graph) for v in graph.objects(node, OWL.imports)],
+            "iri": str(ontology),
+            "title": first_label(graph, ontology),
+            "descriptions": texts(graph, ontology, (DCTERMS.description, RDFS.comment)),
+            "version": [str(v) for v in graph.objects(ontology, OWL.versionInfo)],
+            "license": [ref(v, graph) for v in graph.objects(ontology, DCTERMS.license)],
+            "creators": [ref(v, graph) for v in graph.objects(ontology, DCTERMS.creator)],
+            "imports": [ref(v, graph) for v in graph.objects(ontology, OWL.imports)],
         })
     foreign = sorted(((ref(s, graph), ref(p, graph), ref(o, graph)) for s, p, o in graph
                       if isinstance(s, rdflib.URIRef) and not str(s).startswith(namespace)

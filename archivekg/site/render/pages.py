@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, g, render_template, request
 from archivekg.endpoint.backend import backend
 from archivekg.endpoint.errors import ApiError, error_response
 from archivekg.endpoint.negotiation import choose
+from archivekg.endpoint.store_backend import StoreSource
 from archivekg.namespaces import LICENSE
 
 HERE = Path(__file__).resolve().parent.parent     # archivekg/site: templates/ and static/
@@ -91,7 +92,7 @@ def page(template: str, *, status: int = 200, **context: Any) -> Response:
 def served_release() -> Path | None:
     """The release folder the query workers read, or None when files are served."""
     engine = backend()
-    if engine.source.kind == "store":
+    if isinstance(engine.source, StoreSource):
         return engine.source.release_folder()
     if engine.source.kind != "build":
         return None
@@ -116,7 +117,7 @@ def cached(name: str, compute: Callable[[], Any]) -> Any:
     """``compute()`` once per release: a built release never changes.  Served files can
     be updated, so nothing is cached for them."""
     engine = backend()
-    version = engine.source.cache_key() if engine.source.kind == "store" else served_release()
+    version = engine.source.cache_key() if isinstance(engine.source, StoreSource) else served_release()
     if version is None:
         return compute()
     key = (str(version), current_app.config["BASE_IRI"], name)

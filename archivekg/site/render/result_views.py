@@ -10,6 +10,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -105,7 +106,7 @@ def _chart(rows, texts, numbers, labels) -> dict | None:
     if not numbers or not texts:
         return None
     label_column, value_column = texts[0], numbers[0]
-    bars = []
+    bars: list[dict[str, Any]] = []          # what chart.html draws of each bar
     for row in rows[:MOST_BARS]:
         value = _number(row.get(value_column))
         if value is None:
@@ -126,26 +127,27 @@ def _chart(rows, texts, numbers, labels) -> dict | None:
 
 
 def _map(variables, rows, numbers, wkt, resources, texts, labels) -> dict | None:
-    points = []
+    points: list[dict[str, Any]] = []
     lat = next((v for v in numbers if LATITUDE.match(v)), None)
     lon = next((v for v in numbers if LONGITUDE.match(v)), None)
     known = geo.points()
     places = [v for v in resources if any(row.get(v) is not None and row[v].value in known for row in rows)]
     for row in rows[:MOST_POINTS]:
         label_term = row.get(texts[0]) if texts else None
-        where = None
+        where: tuple[float, float] | None = None
         if wkt:
             match = POINT.match(row[wkt[0]].value) if row.get(wkt[0]) is not None else None
             if match:
                 where = (float(match.group(2)), float(match.group(1)))
         elif lat and lon and row.get(lat) is not None and row.get(lon) is not None:
-            where = (_number(row[lat]), _number(row[lon]))
+            y, x = _number(row[lat]), _number(row[lon])
+            where = (y, x) if y is not None and x is not None else None
         elif places:
             term = row.get(places[0])
             if term is not None and term.value in known:
                 found = known[term.value]
                 where, label_term = (found.lat, found.lon), term
-        if where is None or None in where or not (-90 <= where[0] <= 90 and -180 <= where[1] <= 180):
+        if where is None or not (-90 <= where[0] <= 90 and -180 <= where[1] <= 180):
             continue
         points.append({"lat": where[0], "lon": where[1], "label": _text(label_term, labels) or
                        f"{where[0]:.3f}, {where[1]:.3f}", "href": _href(label_term)})
@@ -166,7 +168,7 @@ def _timeline(rows, dates, texts, labels) -> dict | None:
         return None
     start_column = dates[0]
     end_column = dates[1] if len(dates) > 1 else None
-    items = []
+    items: list[dict[str, Any]] = []         # what the timeline draws of each row
     for row in rows[:MOST_EVENTS]:
         start = _day(row.get(start_column))
         if start is None:
@@ -206,7 +208,8 @@ def _graph(rows, resources, labels) -> dict | None:
     if len(resources) < 2:
         return None
     a, b = resources[0], resources[1]
-    edges, degree = {}, {}
+    edges: dict[tuple[str, str], int] = {}
+    degree: dict[str, int] = {}
     for row in rows:
         s, o = row.get(a), row.get(b)
         if s is None or o is None or s.value == o.value:

@@ -55,6 +55,9 @@ class Request:
     def url(self, path: str, *, drop: tuple[str, ...] = ("page",), **changes) -> str:
         """``path`` with these parameters, ``changes`` applied (None removes a parameter; a
         tuple replaces all its values)."""
+        return self._with(path, drop, changes)
+
+    def _with(self, path: str, drop: tuple[str, ...], changes: dict[str, object]) -> str:
         pairs = [(k, v) for k, v in self.given if k not in drop and k not in changes]
         for key, value in changes.items():
             if value is None:
@@ -66,7 +69,7 @@ class Request:
     def toggled(self, path: str, key: str, value: str) -> str:
         current = tuple(v for k, v in self.given if k == key)
         values = tuple(v for v in current if v != value) if value in current else current + (value,)
-        return self.url(path, **{key: values or None})
+        return self._with(path, ("page",), {key: values or None})
 
 
 def bad(code: str, message: str, **extra) -> ApiError:
@@ -98,15 +101,15 @@ def parse(kind: str, *, allowed: tuple[str, ...] = (), sorts: tuple[str, ...] = 
         raise bad("unknown-format", f"format={fmt!r} is not one of {', '.join(formats)}.", acceptable=list(formats))
     values: dict[str, tuple[str, ...]] = {}
     for parameter, attribute in FACET_PARAMETERS.items():
-        given = tuple(dict.fromkeys(v.strip() for v in args.getlist(parameter) if v.strip()))
-        values[attribute] = tuple(_facet_value(parameter, v, known_types) for v in given)
+        chosen = tuple(dict.fromkeys(v.strip() for v in args.getlist(parameter) if v.strip()))
+        values[attribute] = tuple(_facet_value(parameter, v, known_types) for v in chosen)
     date_from, date_to = _date("from", args.get("from"), first=True), _date("to", args.get("to"), first=False)
     if date_from is not None and date_to is not None and date_from > date_to:
         raise bad("bad-date-range", f"from={args.get('from')} is after to={args.get('to')}.")
     sort = args.get("sort", sorts[0] if sorts else None)
     if sorts and sort not in sorts:
         raise bad("unknown-sort", f"sort={sort!r} is not one of {', '.join(sorts)}.", acceptable=list(sorts))
-    filters = Filters(date_from=date_from, date_to=date_to, **values)
+    filters = Filters(date_from=date_from, date_to=date_to, **values)  # type: ignore[arg-type]  # the keys are facet fields of Filters (FACET_PARAMETERS)
     given = [(k, v) for k, v in args.items(multi=True) if v.strip() and k != "format"]
     return Request(text, filters, page, per_page, fmt, sort, args.get("view"), args.get("within"), given)
 

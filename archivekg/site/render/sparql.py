@@ -29,7 +29,8 @@ def user_prologue() -> str:
     return PROLOGUE + f"PREFIX id: <{current_app.config['BASE_IRI']}id/>\n"
 
 
-Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | None]
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Row = dict[str, Term | None]            # None: the variable is not bound in this solution
 
 
 def _call(query: str, *, results: str | None, graph: str | None, limit: int | None,
@@ -51,6 +52,7 @@ def select(body: str, *, limit: int | None = None) -> list[Row]:
     """The solutions of a SELECT (our prefixes are declared for it) as dicts of terms."""
     reply = _call(PROLOGUE + body, results="json", graph=None, limit=limit)
     solutions = ox.parse_query_results(reply.body, ox.QueryResultsFormat.JSON)
+    assert isinstance(solutions, ox.QuerySolutions), "a SELECT answers solutions"
     names = [v.value for v in solutions.variables]
     return [{name: solution[name] for name in names} for solution in solutions]
 
@@ -110,11 +112,19 @@ def values(variable: str, iris: Iterable[str]) -> str:
     return f"VALUES ?{variable} {{ {' '.join(iri(i) for i in iris)} }}"
 
 
-def text(term) -> str | None:
+def bound(row: Row, name: str) -> str:
+    """The value of ``?name``, which the query binds in every solution."""
+    term = row[name]
+    if term is None:
+        raise LookupError(f"?{name} is unbound in a solution of a query that binds it in every one")
+    return term.value
+
+
+def text(term: Term | None) -> str | None:
     return None if term is None else term.value
 
 
-def integer(term) -> int | None:
+def integer(term: Term | None) -> int | None:
     try:
         return None if term is None else int(term.value)
     except ValueError:

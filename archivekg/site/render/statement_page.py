@@ -26,8 +26,8 @@ def selectors(evidence: str) -> dict:
     row = rows[0]
     found = {k: sparql.text(row[k]) for k in ("exact", "prefix", "suffix", "start", "end")}
     for key in ("exact", "prefix", "suffix"):
-        if found[key] is not None:
-            found[key] = facts.one_line(found[key])
+        if (written := found[key]) is not None:
+            found[key] = facts.one_line(written)
     return found
 
 

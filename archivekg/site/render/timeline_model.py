@@ -63,17 +63,17 @@ def _families(event_iris: list[str]) -> tuple[dict[str, str], dict[str, str]]:
     rank = {c: i for i, (_, c) in enumerate(FAMILIES)}
     best: dict[str, str] = {}
     for row in sparql.select(f"SELECT ?e ?c WHERE {{ {sparql.values('c', [c for _, c in FAMILIES])} ?e a ?c }}"):
-        e, c = row["e"].value, row["c"].value
+        e, c = sparql.bound(row, "e"), sparql.bound(row, "c")
         if e not in best or rank[c] < rank[best[e]]:
             best[e] = c
     names = dict((c, f) for f, c in FAMILIES)
-    kinds = {r["e"].value: r["c"].value for r in sparql.select(
+    kinds = {sparql.bound(r, "e"): sparql.bound(r, "c") for r in sparql.select(
         f"SELECT ?e ?c WHERE {{ {{ ?e a akg:Event }} UNION {{ ?e a akg:Decree }} GRAPH ?g {{ ?e a ?c }} {_not_inferred()} }}")}
     return {e: names[c] for e, c in best.items()}, kinds
 
 
 def _uncertain(edtf: str | None) -> bool:
-    return bool(edtf) and any(mark in edtf for mark in ("?", "~", "%", "X"))
+    return bool(edtf and any(mark in edtf for mark in ("?", "~", "%", "X")))
 
 
 def _build() -> Data:
@@ -91,19 +91,19 @@ def _build() -> Data:
               { ?f akg:factSubject ?e } UNION { ?f akg:factObject ?e }
               ?f akg:sourceDocument ?doc . ?doc akg:earliestDate ?s ; akg:latestDate ?t .
             }"""):
-        e, found = row["e"].value, (row["s"].value[:10], row["t"].value[:10], row["doc"].value)
+        e, found = sparql.bound(row, "e"), (sparql.bound(row, "s")[:10], sparql.bound(row, "t")[:10], sparql.bound(row, "doc"))
         if e not in doc_dates or found < doc_dates[e]:
             doc_dates[e] = found       # the earliest document that states it
-    all_iris = sorted({r["e"].value for r in rows})
+    all_iris = sorted({sparql.bound(r, "e") for r in rows})
     family_of, kind_of = _families(all_iris)
     events, undated, places = {}, [], set()
     for row in rows:
-        e = row["e"].value
+        e = sparql.bound(row, "e")
         start, end = sparql.text(row["start"]), sparql.text(row["end"])
         event = Event(e, family_of.get(e, "other"), kind_of.get(e), sparql.text(row["edtf"]), "", "",
                       planned=sparql.text(row["status"]) == AKG + "planned")
         if start or end:
-            event.start, event.end = (start or end)[:10], (end or start)[:10]
+            event.start, event.end = (start or end or "")[:10], (end or start or "")[:10]
             event.open_start, event.open_end = start is None, end is None
             event.uncertain = _uncertain(event.edtf)
         elif e in doc_dates:
@@ -118,20 +118,20 @@ def _build() -> Data:
               GRAPH ?g {{ ?e ?p ?x }} {_not_inferred()} FILTER(isIRI(?x))
               VALUES ?c {{ akg:Person akg:Organization akg:Group akg:Place }} ?x a ?c
             }}"""):
-        if row["e"].value in events:
-            events[row["e"].value].involved.add(row["x"].value)
-            if row["c"].value == AKG + "Place":
-                places.add(row["x"].value)
+        if sparql.bound(row, "e") in events:
+            events[sparql.bound(row, "e")].involved.add(sparql.bound(row, "x"))
+            if sparql.bound(row, "c") == AKG + "Place":
+                places.add(sparql.bound(row, "x"))
     for row in sparql.select("""
             SELECT DISTINCT ?e ?doc WHERE {
               { ?e a akg:Event } UNION { ?e a akg:Decree }
               { ?f akg:factSubject ?e } UNION { ?f akg:factObject ?e } ?f akg:sourceDocument ?doc
             }"""):
-        if row["e"].value in events:
-            events[row["e"].value].documents.add(row["doc"].value)
+        if sparql.bound(row, "e") in events:
+            events[sparql.bound(row, "e")].documents.add(sparql.bound(row, "doc"))
     within: dict[str, set[str]] = {}
     for row in sparql.select("SELECT DISTINCT ?inner ?outer WHERE { ?inner akg:partOfPlace ?outer }"):
-        within.setdefault(row["outer"].value, set()).add(row["inner"].value)
+        within.setdefault(sparql.bound(row, "outer"), set()).add(sparql.bound(row, "inner"))
     ordered = sorted(events.values(), key=lambda ev: (ev.start, ev.end, ev.iri))
     wanted = set(events) | set(undated) | {k for ev in events.values() for k in (ev.kind, ev.by_document) if k}
     wanted |= {x for ev in events.values() for x in ev.involved | ev.documents}
@@ -284,5 +284,6 @@ def for_entity(iri: str, is_place: bool) -> dict | None:
     if not events:
         return None
     drawn = chart(events, Labels.known(found.labels), wide=900, narrow=360)
+    assert drawn is not None, "there are events to draw"
     drawn["count"] = len(events)
     return drawn

@@ -31,7 +31,7 @@ class Files:
 
 
 def leading_comment(text: str) -> str:
-    lines = []
+    lines: list[str] = []
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped.startswith("#"):

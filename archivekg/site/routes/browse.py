@@ -94,6 +94,7 @@ def listing(name: str):
     if view == "tree":
         within = search_params.resource(req.within, "within") if req.within else None
         filters = Filters(**{**filters.__dict__, "parent": within})
+    assert req.sort is not None, "every index has its sorts"
     if view == "tree" and within is None:
         result = index.roots(filters, sort=req.sort, offset=req.offset, limit=req.per_page)
     else:
@@ -123,7 +124,8 @@ def listing(name: str):
 
 def _trail(index, within: str | None, req, path: str) -> list[tuple[str, str]]:
     """The places above ``within``, outermost first, each a link to its level."""
-    trail, seen = [], set()
+    trail: list[tuple[str, str]] = []
+    seen: set[str] = set()
     current = within
     while current and current not in seen and len(trail) < 12:
         seen.add(current)

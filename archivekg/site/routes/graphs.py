@@ -91,6 +91,7 @@ def graph(name: str):
 def _page(value: str, target: str, count: int):
     document = None
     name = iris.graph_name(value)
+    assert name is not None, "a graph's IRI is <BASE>graph/name"
     candidate = iris.resource_iri(name)
     if sparql.ask(f"ASK {{ {sparql.iri(candidate)} a akg:ArchivalDocument }}"):
         document = candidate

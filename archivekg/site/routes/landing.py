@@ -25,7 +25,7 @@ def counts() -> list[tuple[str, int, str]]:
     rows = sparql.select(
         f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ "
         f"{sparql.values('c', [AKG + name for name, _ in COUNTED])} ?s a ?c }} GROUP BY ?c")
-    found = {r["c"].value: sparql.integer(r["n"]) for r in rows}
+    found = {sparql.bound(r, "c"): sparql.integer(r["n"]) or 0 for r in rows}
     return [(words, found.get(AKG + name, 0), AKG + name) for name, words in COUNTED]
 
 

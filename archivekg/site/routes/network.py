@@ -4,6 +4,8 @@ script); static/network.js draws the same edges with Cytoscape.js from /network.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import jsonify, request, url_for
 
 from archivekg.endpoint.errors import ApiError
@@ -48,9 +50,10 @@ def _size() -> int:
 def page():
     filters = _filters()
     model = network.view(filters, most_nodes=_size())
+    args: dict[str, Any] = request.args.to_dict(flat=False)     # Any: as timeline._href says
     present = sorted({e.relation for e in network.graph().edges}, key=network.RELATIONS.index)
     return pages.page("network.html", title="Network", **model, filters=filters, relations=present,
-                      json_href=url_for("network.data", **request.args.to_dict(flat=False)),
+                      json_href=url_for("network.data", **args),
                       nodes_limit=_size(), listed_limit=LISTED)
 
 

@@ -8,6 +8,7 @@ Ctrl+Enter, and POST for queries too long for a link.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -43,7 +44,7 @@ def _cells(variables: list[str], rows: list[dict]) -> list[list]:
     labels.resolve()
     table = []
     for row in rows:
-        cells = []
+        cells: list[dict[str, Any] | None] = []        # None: unbound
         for variable in variables:
             term = row.get(variable)
             if term is None:
@@ -60,7 +61,7 @@ def _cells(variables: list[str], rows: list[dict]) -> list[list]:
 @bp.route("/query", methods=["GET", "POST"])
 def query():
     text = request.values.get("query")
-    context = {"title": "Query", "query_text": text if text is not None else sparql.user_prologue() + "\n" + STARTER,
+    context: dict[str, Any] = {"title": "Query", "query_text": text if text is not None else sparql.user_prologue() + "\n" + STARTER,
                "examples": [(e, url_for("query_page.query", query=e.query)) for e in examples.all_examples()],
                "result": None, "error": None, "syntax": None, "shown_rows": SHOWN_ROWS}
     status = 200

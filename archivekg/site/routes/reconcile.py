@@ -13,6 +13,8 @@ The matching itself is ``archivekg.reconcile.matching``; the names, cards and fa
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, jsonify, render_template, request
 
 from archivekg import __version__
@@ -120,7 +122,7 @@ def _reconcile(queries: list[protocol.Query]) -> dict:
 
 def _candidate(table, scored: Scored) -> dict:
     card = scored.card
-    found = {"id": card.id, "name": card.name}
+    found: dict[str, Any] = {"id": card.id, "name": card.name}      # JSON
     if card.description:
         found["description"] = card.description
     found.update({
@@ -155,7 +157,7 @@ def _extend(query: protocol.ExtendQuery) -> dict:
     meta = []
     for pid, _ in query.properties:
         prop = BY_ID[pid]
-        entry = {"id": pid, "name": prop.name}
+        entry: dict[str, Any] = {"id": pid, "name": prop.name}     # JSON
         if pid == "document":
             entry["type"] = table.json("ArchivalDocument")
         elif pid in ("place", "partOfPlace"):
@@ -217,7 +219,7 @@ def propose_properties():
     if tid is None:
         raise ApiError(400, "bad-reconcile-request",
                        f"Unknown type {wanted!r}; types here: {', '.join(sorted(table.types))}.")
-    found = {"type": wanted, "properties": [
+    found: dict[str, Any] = {"type": wanted, "properties": [     # JSON
         {"id": prop.id, "name": prop.name, "description": prop.description}
         for prop in for_root(table.types[tid].root)]}
     limit = request.args.get("limit")

@@ -35,7 +35,7 @@ class _Html:
     media_types = pages.HTML_TYPES
 
 
-OFFERS = (_Html(), *RDF_OFFERS)
+OFFERS: tuple[_Html | formats.AnyFormat, ...] = (_Html(), *RDF_OFFERS)
 
 
 def resource_iri(path: str) -> str:
@@ -64,7 +64,7 @@ def unknown(value: str) -> ApiError:
               VALUES ?p {{ akg:name akg:label akg:title }} ?x ?p ?l
               FILTER(isIRI(?x) && (CONTAINS(LCASE(STR(?l)), "{needle}") || CONTAINS(LCASE(STR(?x)), "{needle}")))
             }} ORDER BY ?l LIMIT 8""")
-        suggestions = [{"iri": r["x"].value, "label": r["l"].value, "page": iris.page_url(r["x"].value)}
+        suggestions = [{"iri": sparql.bound(r, "x"), "label": sparql.bound(r, "l"), "page": iris.page_url(sparql.bound(r, "x"))}
                        for r in rows]
     return ApiError(404, "unknown-resource",
                     f"Nothing in this dataset has the IRI <{value}>. Check the address, or look for "
@@ -119,9 +119,9 @@ def thing(path: str):
             raise _not_acceptable()
         choice = offer.name
     if choice == "html":
-        target = iris.page_url(iris.resource_iri(path))
+        target = _page_url(iris.resource_iri(path))
     else:
-        target = iris.data_url(iris.resource_iri(path), EXTENSION_OF[choice])
+        target = _data_url(iris.resource_iri(path), EXTENSION_OF[choice])
     response = redirect(target, code=303)
     response.vary.add("Accept")
     return response
@@ -164,8 +164,20 @@ def _page_kind(d: describing.Description):
 
 
 def _data_links(value: str) -> list[tuple[str, str, str]]:
-    return [(formats.BY_NAME[name].label, formats.BY_NAME[name].media_type, iris.data_url(value, ext))
+    return [(formats.BY_NAME[name].label, formats.BY_NAME[name].media_type, _data_url(value, ext))
             for ext, name in EXTENSIONS.items()]
+
+
+def _page_url(value: str) -> str:
+    url = iris.page_url(value)
+    assert url is not None, "a resource IRI (<BASE>id/...) has a page"
+    return url
+
+
+def _data_url(value: str, extension: str) -> str:
+    url = iris.data_url(value, extension)
+    assert url is not None, "a resource IRI (<BASE>id/...) has data"
+    return url
 
 
 @bp.get("/data/<path:path>")
@@ -185,14 +197,14 @@ def data(path: str):
         elif not exists(value):
             raise unknown(value)
     if choice == "html":
-        return redirect(iris.page_url(value), code=303)
+        return redirect(_page_url(value), code=303)
     if choice is None:
         fmt = choose(request.headers.get("Accept"), RDF_OFFERS)
         if fmt is None:
             raise _not_acceptable()
         choice, negotiated = fmt.name, True
     fmt = formats.BY_NAME[choice]
-    document_url = iris.data_url(value, EXTENSION_OF[choice])
+    document_url = _data_url(value, EXTENSION_OF[choice])
     quads = describing.rdf_quads(description, document_url, pages.license_iri())
     response = Response(describing.serialize(quads, choice), content_type=fmt.content_type)
     if negotiated:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from typing import Any
 
 from flask import request, url_for
 
@@ -34,7 +35,8 @@ def _filters() -> model.Filters:
 
 
 def _href(**changes) -> str:
-    args = {k: v for k, v in request.args.items() if v}
+    # Any: url_for's own keywords (_external ...) are not str, and mypy cannot tell them apart.
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if v}
     for key, value in changes.items():
         if value is None:
             args.pop(key, None)
@@ -80,7 +82,9 @@ def timeline():
     shown = selected[:model.MAX_EVENTS]
     drawn = model.chart(shown, labels, since=filters.since, until=filters.until)
 
-    agents, places, documents = Counter(), Counter(), Counter()
+    agents: Counter[str] = Counter()
+    places: Counter[str] = Counter()
+    documents: Counter[str] = Counter()
     for ev in found.events:
         for x in ev.involved:
             (places if x in found.places else agents)[x] += 1

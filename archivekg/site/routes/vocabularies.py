@@ -78,6 +78,7 @@ def _serve(kind: str, extension: str | None, folder: str, template: str, build, 
         if choice == "turtle" and len(files.paths) == 1:
             body = files.paths[0].read_bytes()        # the file itself, with its comments
         else:
+            assert serializer is not None, "rdflib writes every format OFFERED"
             body = files.graph.serialize(format=serializer, encoding="utf-8")
         response = Response(body, content_type=f"{media}; charset=utf-8")
         if negotiated:

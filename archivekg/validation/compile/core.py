@@ -120,7 +120,7 @@ class Compiler:
         return found
 
     def checks(self) -> list[Check]:
-        checks = []
+        checks: list[Check | None] = []
         counted: dict[str, list] = {}        # the count constraints of shapes with the same focus nodes
         for shape in self.reported():
             if shape.message is None and (shape.constraints or shape.sparql):
@@ -160,6 +160,7 @@ class Compiler:
                 patterns.append(f"?this {_iri(target.value)} ?__akg_o")
             else:
                 self.prefixes = sparql.merge_prefixes(shape.node, self.prefixes, target.prefixes)
+                assert isinstance(target.value, str)        # a SPARQLTarget's text
                 patterns.append(sparql.parse_select(target.value, shape.node, target=True).body)
         for parent in self.parents.get(shape.node, ()):
             patterns += self._focus_patterns(parent, ctx, seen + (shape.node,))

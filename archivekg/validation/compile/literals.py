@@ -26,7 +26,7 @@ from archivekg.validation.compile import regex
 STRING_TYPES = (str(XSD.string), str(RDF.langString))
 # Literals that the SPARQL forms do not decide alone: all but strings.
 NOT_A_STRING = (f"isLiteral(?v) && DATATYPE(?v) != <{XSD.string}> && DATATYPE(?v) != <{RDF.langString}>")
-_PYTHON_TYPES = {XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int,
+_PYTHON_TYPES: dict[rdflib.URIRef, type | tuple[type, ...]] = {XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int,
                  XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: date,
                  XSD.time: time, XSD.dateTime: datetime}
 _NUMERIC = frozenset(rdflib.term._NUMERIC_LITERAL_TYPES)
@@ -59,7 +59,7 @@ class Test:
     """A test of one value node: true when the node violates it."""
 
     kind: str                            # datatype, a bound (RANGES), minLength, pattern
-    parameter: object                    # the rdflib term or text the shape gives
+    parameter: rdflib.URIRef | rdflib.Literal | str   # the rdflib term or text the shape gives
 
     def sparql(self, var: str) -> str:
         """The SPARQL form (a boolean, never an error); exact unless the node is a literal
@@ -68,6 +68,7 @@ class Test:
         if self.kind == "datatype":
             return f"!(isLiteral({v}) && DATATYPE({v}) = <{self.parameter}>)"
         if self.kind in RANGES:
+            assert isinstance(self.parameter, rdflib.Literal)      # a bound
             return f"COALESCE(!({v} {RANGES[self.kind]} {self.parameter.n3()}), true)"
         if self.kind == "minLength":
             if int(self.parameter) == 0:
@@ -112,7 +113,10 @@ class Test:
         """A key that every literal with the same pySHACL answer shares, when the answer
         depends on the datatype alone (a bound and a literal that is not a number of the
         bound's datatype: rdflib orders them by their datatypes' IRIs); else None."""
-        if self.kind not in RANGES or value.datatype in _NUMERIC or value.datatype == self.parameter.datatype:
+        if self.kind not in RANGES:
+            return None
+        assert isinstance(self.parameter, rdflib.Literal)          # a bound
+        if value.datatype in _NUMERIC or value.datatype == self.parameter.datatype:
             return None
         return (self, value.datatype, isinstance(value.value, str))
 
@@ -121,6 +125,7 @@ class Test:
         if self.kind == "datatype":
             return not _datatype_matches(value, self.parameter)
         if self.kind in RANGES:
+            assert isinstance(self.parameter, rdflib.Literal)      # a bound
             return not _within(value, self.parameter, RANGES[self.kind])
         if self.kind == "minLength":
             minimum = int(self.parameter)

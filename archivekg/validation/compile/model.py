@@ -62,7 +62,7 @@ class Constraint:
 @dataclass
 class Target:
     kind: rdflib.URIRef                  # sh:targetClass, sh:targetSubjectsOf or sh:target
-    value: object                        # a class, a predicate, or the SPARQL of a SPARQLTarget
+    value: rdflib.term.Node | str        # a class, a predicate, or the SPARQL of a SPARQLTarget
     prefixes: dict = field(default_factory=dict)
 
 
@@ -125,7 +125,7 @@ class Reader:
 
     def _read(self, node) -> Shape:
         g = self.graph
-        for predicate in sorted(set(g.predicates(node, None))):
+        for predicate in sorted(set(g.predicates(node, None)), key=str):
             if str(predicate).startswith(str(SH)) and predicate not in (
                     _ANNOTATIONS | _TARGETS | _STRUCTURE | set(SUPPORTED)):
                 raise CompileError(node, f"the parameter {_name(predicate)} is not supported")
@@ -136,11 +136,13 @@ class Reader:
         severities = set(g.objects(node, SH.severity)) or {SH.Violation}
         if len(severities) > 1 or not severities <= set(SEVERITIES):
             raise CompileError(node, "sh:severity must be one of sh:Violation, sh:Warning, sh:Info")
+        severity = severities.pop()
+        assert isinstance(severity, rdflib.URIRef)      # a key of SEVERITIES
         messages = list(g.objects(node, SH.message))
         if len(messages) > 1:
             raise CompileError(node, "more than one sh:message (one per result is reported)")
         shape = Shape(node=node, path=path, targets=self._targets(node), constraints=[],
-                      properties=[], severity=SEVERITIES[severities.pop()],
+                      properties=[], severity=SEVERITIES[severity],
                       message=str(messages[0]) if messages else None)
         for parameter in SUPPORTED:
             values = list(g.objects(node, parameter))
@@ -154,8 +156,10 @@ class Reader:
                     raise CompileError(node, f"{_name(parameter)} must have exactly one list")
                 values = list(Collection(g, values[0]))
             if parameter in (SH["or"], SH["not"], SH.node):
-                values = [self.shape(value) for value in values]
-            shape.constraints.append(Constraint(parameter, tuple(sorted(values, key=_order))))
+                shapes = [self.shape(value) for value in values]
+                shape.constraints.append(Constraint(parameter, tuple(sorted(shapes, key=_order))))
+            else:
+                shape.constraints.append(Constraint(parameter, tuple(sorted(values, key=_order))))
         shape.properties = [self.shape(p) for p in sorted(g.objects(node, SH.property), key=str)]
         for child in shape.properties:
             if not child.is_property:
@@ -168,10 +172,10 @@ class Reader:
         g = self.graph
         targets = [Target(SH.targetClass, c) for c in sorted(g.objects(node, SH.targetClass), key=str)]
         targets += [Target(SH.targetSubjectsOf, p) for p in sorted(g.objects(node, SH.targetSubjectsOf), key=str)]
-        for target in sorted(g.objects(node, SH.target), key=str):
-            if (target, RDF.type, SH.SPARQLTarget) not in g:
+        for sparql_target in sorted(g.objects(node, SH.target), key=str):
+            if (sparql_target, RDF.type, SH.SPARQLTarget) not in g:
                 raise CompileError(node, "only sh:SPARQLTarget is supported as sh:target")
-            select = self._select(node, target)
+            select = self._select(node, sparql_target)
             targets.append(Target(SH.target, select.text, select.prefixes))
         for target in targets:
             if target.kind != SH.target and not isinstance(target.value, rdflib.URIRef):
@@ -180,7 +184,7 @@ class Reader:
 
     def _select(self, shape, node) -> Select:
         g = self.graph
-        for predicate in sorted(set(g.predicates(node, None))):
+        for predicate in sorted(set(g.predicates(node, None)), key=str):
             if predicate not in (RDF.type, SH.select, SH.prefixes, SH.message, RDFS.comment, RDFS.label):
                 raise CompileError(shape, f"{_name(predicate)} on a SPARQL constraint or target is not supported")
         if (node, SH.message, None) in g:

@@ -51,8 +51,9 @@ def tokens(text: str) -> list[Token]:
     found, position = [], 0
     while position < len(text):
         match = _LEXER.match(text, position)
-        kind = match.lastgroup
-        found.append(Token(kind, match.group()))
+        # Its last alternative takes any one character: every position starts a token.
+        assert match is not None and match.lastgroup is not None
+        found.append(Token(match.lastgroup, match.group()))
         position = match.end()
     return found
 
