@@ -162,6 +162,11 @@ def build(data: Path, out: Path, *, validate: bool = True, incremental: bool = T
                 (out / "current" / INDEX).read_text(encoding="utf-8")).items()}}
 
 
+def _steps(figures: dict) -> str:
+    """A build's steps for the log (a run stopped later keeps them)."""
+    return ", ".join(f"{step} {seconds:.2f} s" for step, seconds in figures["steps"].items())
+
+
 def change_one_document(data: Path, which: int) -> str:
     """Edit one synthetic annotation file as a curator would (a label), deterministically."""
     memos = sorted((data / "annotations").glob("memo-*.yaml"))
@@ -255,9 +260,14 @@ def rows_of(body: bytes | int | bool) -> int | bool:
     return data["boolean"] if "boolean" in data else len(data["results"]["bindings"])
 
 
-def latency(engines: list, queries: dict[str, list[Path]], reps: dict[str, int]) -> dict:
+def latency(engines: list, queries: dict[str, list[Path]], reps: dict[str, int],
+            once_over: float = 5.0) -> dict:
     """Every query on every engine, round-robin (so that noise falls on all alike): one
-    untimed run, then ``reps`` timed runs.  Errors are recorded, not raised."""
+    untimed run, then ``reps`` timed runs.  Errors are recorded, not raised.  An engine whose
+    untimed run of a query took more than ``once_over`` seconds is not asked that query again:
+    that run is its one sample (``"once": true``), so that an engine that needs minutes for a
+    query (Jena on three competency questions at 10,000 documents) does not hold the run for
+    hours."""
     figures: dict = {engine.name: {} for engine in engines}
     for group, paths in queries.items():
         log(f"latency: {len(paths)} {group} queries x {reps[group]} on {len(engines)} engines")
@@ -265,20 +275,27 @@ def latency(engines: list, queries: dict[str, list[Path]], reps: dict[str, int])
             text = query_text(path)
             samples: dict[str, list[float]] = {engine.name: [] for engine in engines}
             rows: dict[str, object] = {}
+            once: set[str] = set()
             for rep in range(reps[group] + 1):
                 for engine in engines:
-                    if engine.name in rows and isinstance(rows[engine.name], str):
-                        continue   # it failed once: leave it
+                    if engine.name in rows and isinstance(rows[engine.name], str) or engine.name in once:
+                        continue   # it failed once, or took long enough once: leave it
                     try:
                         seconds, body = engine.run(text)
                         if rep == 0:
                             rows[engine.name] = rows_of(body)
+                            if seconds > once_over:
+                                once.add(engine.name)
+                                samples[engine.name].append(seconds)
+                                log(f"  {path.name} on {engine.name}: {seconds:.1f} s, run once")
                         else:
                             samples[engine.name].append(seconds)
                     except Exception as exc:  # an engine's error is a figure too
                         rows[engine.name] = f"error: {str(exc)[:200]}"
             for engine in engines:
                 entry = {"group": group, "rows": rows.get(engine.name)}
+                if engine.name in once:
+                    entry["once"] = True
                 if samples[engine.name]:
                     entry.update(p50_ms=percentile(samples[engine.name], 50) * 1000,
                                  p99_ms=percentile(samples[engine.name], 99) * 1000,
@@ -444,6 +461,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--clients", default="1,4,16")
     parser.add_argument("--reps", type=int, default=20, help="timed runs of each competency query")
     parser.add_argument("--heavy-reps", type=int, default=10, help="timed runs of each heavy query")
+    parser.add_argument("--once-over", type=float, default=5.0,
+                        help="seconds: an engine slower than this on a query's first run runs it only once")
     parser.add_argument("--rdflib-timeout", type=float, default=120, help="seconds per rdflib query")
     parser.add_argument("--jena-heap", default="12g",
                         help="the Jena peer's JVM heap (-Xmx; 12g holds 10,000 documents)")
@@ -466,7 +485,8 @@ def main(argv: list[str] | None = None) -> None:
         shutil.rmtree(out, ignore_errors=True)
         log(f"full build of {size} documents" + (" (no validation)" if args.no_validation else ""))
         report["builds"][size] = build(data, out, validate=not args.no_validation)
-        log(f"  {report['builds'][size]['seconds']} s, {report['builds'][size]['triples']} triples")
+        log(f"  {report['builds'][size]['seconds']} s, {report['builds'][size]['triples']} triples, "
+            f"peak {report['builds'][size]['peak_mib']:,} MiB; " + _steps(report["builds"][size]))
 
     largest = max(sizes)
     data, out = work / f"corpus-{largest}" / "data", work / f"build-{largest}"
@@ -480,6 +500,7 @@ def main(argv: list[str] | None = None) -> None:
             log(f"rebuild after changing {changed} (validation {'on' if validate else 'off'})")
             report[key] = build(data, out, validate=validate)
             report[key]["changed"] = changed
+            log(f"  {report[key]['seconds']} s; " + _steps(report[key]))
         if "verify" not in skip:
             log("verify: a full build of the changed corpus gives the same dumps as the last rebuild")
             fresh = work / f"build-{largest}-verify"
@@ -552,7 +573,7 @@ def serving(release: Path, build_dir: Path, work: Path, args, skip: set) -> dict
                 figures["jena"] = {"missing": str(exc)}
                 jena = None
 
-        figures["latency"] = latency(engines, queries,
+        figures["latency"] = latency(engines, queries, once_over=args.once_over, reps=
                                      {"competency": args.reps, "heavy": args.heavy_reps})
         for engine in engines:
             if isinstance(engine, Http):
@@ -739,14 +760,17 @@ def print_table(report: dict, largest: int) -> None:
         names = [n for n, e in lat[engines[0]].items() if e["group"] == "heavy"]
         for name in names:
             cells = [lat[e].get(name, {}) for e in engines]
-            text = " | ".join(f"{c['p50_ms']:.1f}" if "p50_ms" in c else str(c.get("rows"))[:20]
-                              for c in cells)
+            text = " | ".join(f"{c['p50_ms']:.1f}{'*' if c.get('once') else ''}" if "p50_ms" in c
+                              else str(c.get("rows"))[:20] for c in cells)
             if rdf:
                 r = rdf.get(name, {})
                 text += " | " + (f"{r['p50_ms']:.0f}" if "p50_ms" in r else
                                  f">{r['timeout_s']:.0f}s" if "timeout_s" in r else str(r.get("rows")))
             counts = {str(c.get("rows")) for c in cells}
             out.append(f"  {name:45} {text}" + ("" if len(counts) == 1 else f"   rows differ: {counts}"))
+        slow_once = sorted({f"{n} ({e})" for e in engines for n, c in lat[e].items() if c.get("once")})
+        if slow_once:
+            out.append("  * run once (its first run took longer than --once-over): " + ", ".join(slow_once))
         mismatched = [n for n in lat[engines[0]] if len({str(lat[e].get(n, {}).get("rows"))
                                                           for e in engines}) > 1]
         if mismatched:
