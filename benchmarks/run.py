@@ -401,7 +401,7 @@ def serve_bare(release: Path, work: Path) -> tuple[Child, int]:
     port = free_port()
     config = work / "bare_gunicorn.py"
     config.write_text(
-        "from archivekg import settings\nfrom archivekg.web import gunicorn_config\n"
+        "from archivekg import settings\nfrom archivekg.endpoint import gunicorn_config\n"
         f"globals().update(gunicorn_config.options(settings.load(), bind='127.0.0.1:{port}', "
         "workers=2))\n", encoding="utf-8")
     env = dict(os.environ, BARE_STORE=str(release / "store"), ARCHIVEKG_LOG_LEVEL="WARNING",
@@ -587,6 +587,8 @@ def serving(release: Path, build_dir: Path, work: Path, args, skip: set) -> dict
             figures["rdflib"] = rdflib_latency(release / "dataset.nq", queries,
                                                args.rdflib_timeout, 3)
 
+        # What is measured so far is kept if a later phase fails (a run takes half an hour).
+        (work / "partial-report.json").write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
         if "throughput" not in skip:
             if shutil.which("wrk") is None:
                 figures["throughput"] = {"missing": "wrk is not installed (apt-get install wrk)"}

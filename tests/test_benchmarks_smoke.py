@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import http.client
 import json
 import random
 import re
 import shutil
 import zipfile
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 import pytest
@@ -179,6 +181,21 @@ def test_the_generated_corpus_has_the_shape_the_benchmark_needs(tmp_path):
     ranked = sorted(counts.values(), reverse=True)
     assert ranked[0] >= 5 * ranked[len(ranked) // 2], "no long tail: persons recur evenly"
     shutil.rmtree(data)
+
+
+@pytest.mark.slow
+def test_regression_the_bare_app_of_the_throughput_figure_starts(built, tmp_path):
+    """Its gunicorn settings imported a module from where it was before the layers moved it:
+    a 10,000-document run died at its last phase."""
+    release = Path(built["settings"]["BUILD_DIR"]) / "current"
+    child, port = run.serve_bare(release, tmp_path)
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", "/sparql?" + urlencode({"query": "ASK { ?s ?p ?o }"}))
+        reply = connection.getresponse()
+        assert reply.status == 200 and json.loads(reply.read())["boolean"] is True
+    finally:
+        child.stop()
 
 
 def test_the_throughput_table_gives_each_server_against_the_bare_app():
