@@ -189,12 +189,13 @@ def test_regression_the_bare_app_of_the_throughput_figure_starts(built, tmp_path
     a 10,000-document run died at its last phase."""
     release = Path(built["settings"]["BUILD_DIR"]) / "current"
     child, port = run.serve_bare(release, tmp_path)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         connection.request("GET", "/sparql?" + urlencode({"query": "ASK { ?s ?p ?o }"}))
         reply = connection.getresponse()
         assert reply.status == 200 and json.loads(reply.read())["boolean"] is True
     finally:
+        connection.close()
         child.stop()
 
 
