@@ -83,16 +83,22 @@
           return { selector: "edge[relation = '" + relation + "']",
                    style: { "line-color": COLOURS[relation], "target-arrow-color": COLOURS[relation] } };
         })),
-        layout: data.nodes.length <= 400
-          ? { name: "cose", animate: false, randomize: false, nodeRepulsion: 9000, idealEdgeLength: 90, numIter: 1500 }
-          : { name: "concentric", concentric: function (n) { return n.data("degree"); }, levelWidth: function () { return 3; } },
+        layout: { name: "null" },
       });
       cy.on("tap", "edge", function (event) { show(event.target); });
       cy.on("tap", "node", function (event) {
         var href = event.target.data("href");
         if (href) { window.location.href = href; }
       });
-      window.archivekgNetwork = cy;
-      box.setAttribute("data-ready", "true");
+      // Ready when the nodes are where they will stay: cose may place them after this script
+      // returns, and a click on an edge before that misses it.
+      var layout = cy.layout(data.nodes.length <= 400
+        ? { name: "cose", animate: false, randomize: false, nodeRepulsion: 9000, idealEdgeLength: 90, numIter: 1500 }
+        : { name: "concentric", concentric: function (n) { return n.data("degree"); }, levelWidth: function () { return 3; } });
+      layout.one("layoutstop", function () {
+        window.archivekgNetwork = cy;
+        box.setAttribute("data-ready", "true");
+      });
+      layout.run();
     });
 })();
