@@ -46,11 +46,15 @@ def tree_memory(server) -> int:
     return total
 
 
+def _server(folder, memory_mb: int):
+    return start_server(folder, files=[SAMPLE], settings={
+        "QUERY_TIMEOUT": "10", "MAX_UPLOAD_BYTES": str(4 * 1024 * 1024),
+        "QUERY_MEMORY_MB": str(memory_mb), "VALIDATE_TIMEOUT": "1"}, workers=1)
+
+
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
-    srv = start_server(tmp_path_factory.mktemp("hostile-inputs"), files=[SAMPLE], settings={
-        "QUERY_TIMEOUT": "10", "MAX_UPLOAD_BYTES": str(4 * 1024 * 1024),
-        "QUERY_MEMORY_MB": "128", "VALIDATE_TIMEOUT": "1"}, workers=1)
+    srv = _server(tmp_path_factory.mktemp("hostile-inputs"), 128)
     yield srv
     srv.stop()
 
@@ -78,28 +82,25 @@ def unhurried(tmp_path_factory):
     """A server whose validation only the time limit stops: its memory limit is far above
     what the body below needs (under 128 MB, which of the two limits a slow machine met first
     decided the answer)."""
-    srv = start_server(tmp_path_factory.mktemp("hostile-inputs-time"), files=[SAMPLE], settings={
-        "QUERY_TIMEOUT": "10", "MAX_UPLOAD_BYTES": str(4 * 1024 * 1024),
-        "QUERY_MEMORY_MB": "2048", "VALIDATE_TIMEOUT": "1"}, workers=1)
+    srv = _server(tmp_path_factory.mktemp("hostile-inputs-time"), 2048)
     yield srv
     srv.stop()
 
 
 def test_regression_validate_has_a_time_limit(unhurried):
-    hostile = unhurried
     # Large enough that validation with OWL RL inference takes longer than 1 s.
     lines = ["@prefix akg: <https://w3id.org/archivekg/ontology#> ."]
     lines += [f'<http://example.org/p{i}> a akg:Person ; akg:name "Person {i}" ; '
               f'akg:memberOf <http://example.org/o{i % 50}> .' for i in range(30000)]
     body = "\n".join(lines).encode()
     started = time.monotonic()
-    reply = hostile.post("/validate", body, "text/turtle")
+    reply = unhurried.post("/validate", body, "text/turtle")
     elapsed = time.monotonic() - started
     assert reply.status == 503, reply.text[:500]
     assert reply.json()["error"] == "query-timeout"
     assert "VALIDATE_TIMEOUT" in reply.json()["message"]
     assert elapsed < 1 + 10
-    assert hostile.get("/health").json()["state"] == "ok"
+    assert unhurried.get("/health").json()["state"] == "ok"
 
 
 def test_regression_memory_hungry_query_is_stopped(hostile):
