@@ -67,13 +67,16 @@ def test_competency_question_from_the_store(query, store_server, store, built):
     key = lambda row: json.dumps(row, sort_keys=True)  # noqa: E731
     same = (remote == here) if "ORDER BY" in text.upper() else Counter(map(key, remote)) == Counter(map(key, here))
     difference = VIRTUOSO_DIFFERENCES.get(query.name)
-    if difference is not None:
+    if difference == DATE_RANGE:
+        # Virtuoso 7.2.5 answers these date ranges with no row on most runs and with the
+        # embedded store's rows on some (seen once in a fresh-clone CI run, 2026-12-06): either
+        # is its answer; any other is not.
+        assert here and (remote == [] or same), (remote, here)
+    elif difference is not None:
         assert not same, (f"{query.name} now gets the embedded store's answer from Virtuoso: remove it "
                           "from VIRTUOSO_DIFFERENCES and from server/stores.md")
-        if difference == DATE_RANGE:
-            assert remote == [] and here
-        else:       # the same rows, with 1 and 0 where the embedded store says true and false
-            as_integers = [{k: {"true": "1", "false": "0"}.get(v, v) for k, v in row.items()} for row in here]
-            assert Counter(map(key, remote)) == Counter(map(key, as_integers))
+        # the same rows, with 1 and 0 where the embedded store says true and false
+        as_integers = [{k: {"true": "1", "false": "0"}.get(v, v) for k, v in row.items()} for row in here]
+        assert Counter(map(key, remote)) == Counter(map(key, as_integers))
     else:
         assert same, (remote, here)
