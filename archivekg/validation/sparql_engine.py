@@ -28,7 +28,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDFS
 
-from archivekg.validation.compile import Check, Context, Program, compile_shapes
+from archivekg.validation.compile import Check, Context, Program, compile_shapes, context_key
 from archivekg.validation.compile.literals import NOT_A_STRING, Corrections, pair_fails
 from archivekg.validation.shapes import ScopedShapes, ShapeLibrary
 from archivekg.validation.slices import Layout, Slice
@@ -228,9 +228,10 @@ def _run_pass(store: ox.Store, program: Program, ctx: Context, scope: str, layou
     started = time.perf_counter()
     found = Pass(scope)
     units = {unit.graph: unit for unit in layout.units}
+    key = context_key(ctx)
     for index, check in enumerate(program.checks):
         found.found += [(result, units.get(graph) if graph is not None else None)
-                        for result, graph in _run_check(store, program.query(index, ctx), ctx, check)]
+                        for result, graph in _run_check(store, program.query(index, ctx, key), ctx, check)]
     found.seconds = time.perf_counter() - started
     return found
 

@@ -18,7 +18,7 @@ from archivekg.validation.compile.core import Check, Compiler, Context
 from archivekg.validation.compile.model import CompileError, Reader
 from archivekg.validation.compile.sparql import prefix_block
 
-__all__ = ["CompileError", "Check", "Context", "Program", "compile_shapes"]
+__all__ = ["CompileError", "Check", "Context", "Program", "compile_shapes", "context_key"]
 
 
 @dataclass
@@ -34,16 +34,22 @@ class Program:
     def prologue(self) -> str:
         return prefix_block(self.compiler.prefixes)
 
-    def query(self, index: int, ctx: Context) -> str:
-        """The whole text of check ``index`` for ``ctx``."""
-        key = (index, ctx.per_graph, ctx.subclass_free, ctx.excluded_graphs,
-               tuple(sorted((repr(test), tuple(map(str, terms))) for test, terms in ctx.corrections.flipped.items())))
+    def query(self, index: int, ctx: Context, ctx_key: tuple) -> str:
+        """The whole text of check ``index`` for ``ctx`` (``ctx_key``: ``context_key(ctx)``,
+        made once for all the checks of a pass)."""
+        key = (index, ctx_key)
         text = self.rendered.get(key)
         if text is None:
             if len(self.rendered) > 100_000:
                 self.rendered.clear()
             text = self.rendered[key] = self.prologue + self.checks[index].render(ctx)
         return text
+
+
+def context_key(ctx: Context) -> tuple:
+    """What of a context a check's text depends on."""
+    return (ctx.per_graph, ctx.subclass_free, ctx.excluded_graphs,
+            tuple(sorted((repr(test), tuple(map(str, terms))) for test, terms in ctx.corrections.flipped.items())))
 
 
 def compile_shapes(graph: rdflib.Graph, *, per_graph: bool) -> Program:
